@@ -1,0 +1,71 @@
+"""Module-level functions, served by one lazily built default :class:`~anytoken.Client`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from .client import Client
+from .declarations import ProviderInfo
+from .retry import RetryPolicy
+from .tokens import Token
+
+__all__ = ["acreate_token", "create_token", "default_client", "list_providers", "set_default_client"]
+
+_client: Client | None = None
+_lock = threading.Lock()
+
+
+def default_client() -> Client:
+    """The process-wide client behind :func:`create_token` (environment variables, default timeout)."""
+    global _client
+    if _client is None:
+        with _lock:
+            if _client is None:
+                _client = Client()
+    return _client
+
+
+def set_default_client(client: Client | None) -> None:
+    """Replace (or, with None, reset) the process-wide default client."""
+    global _client
+    with _lock:
+        _client = client
+
+
+def create_token(
+    provider: str,
+    *,
+    kind: str | None = None,
+    credentials: Mapping[str, str] | str | None = None,
+    base_url: str | None = None,
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
+    **params: Any,
+) -> Token:
+    """Mint a token from ``provider``: ``anytoken.create_token("clerk", token_format="jwt")``."""
+    return default_client().create_token(
+        provider, kind=kind, credentials=credentials, base_url=base_url, timeout=timeout, retry=retry, **params
+    )
+
+
+async def acreate_token(
+    provider: str,
+    *,
+    kind: str | None = None,
+    credentials: Mapping[str, str] | str | None = None,
+    base_url: str | None = None,
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
+    **params: Any,
+) -> Token:
+    """Async twin of :func:`create_token`."""
+    return await default_client().acreate_token(
+        provider, kind=kind, credentials=credentials, base_url=base_url, timeout=timeout, retry=retry, **params
+    )
+
+
+def list_providers() -> list[ProviderInfo]:
+    """Declarations of every installed, usable provider."""
+    return default_client().list_providers()

@@ -1,0 +1,215 @@
+"""The ``anytoken`` command line.
+
+``anytoken providers`` · ``anytoken create PROVIDER [--kind K] [--PARAM VALUE ...] [--json]`` ·
+``anytoken sandbox`` · ``anytoken demo``. Errors print one line on stderr, never a traceback nor a
+secret; the exit code is 2 for usage errors and 1 for provider failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from .errors import AnytokenError, InvalidParameterError, UsageError
+
+__all__ = ["main"]
+
+PROG = "anytoken"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(prog=PROG, description="Mint access tokens from any provider through one call.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    p = sub.add_parser("providers", help="list installed providers, their kinds, parameters and env vars")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--all", action="store_true", help="show parameters of every kind")
+    c = sub.add_parser(
+        "create",
+        help="mint a token: anytoken create PROVIDER [--kind K] [--PARAM VALUE ...]",
+        description="Mint a token. Provider parameters are passed as --name value (see `anytoken providers --all`). "
+        "Credentials come from the environment variables `anytoken providers` lists.",
+    )
+    c.add_argument("provider")
+    c.add_argument("--kind", help="token kind (default: the provider's first)")
+    c.add_argument("--base-url", help="override the provider's base URL")
+    c.add_argument("--timeout", type=float, help="seconds per HTTP attempt")
+    c.add_argument("--json", action="store_true", help="print JSON with kind, expiry and metadata (the value included)")
+    sub.add_parser("sandbox", help="serve the local provider emulator on 127.0.0.1", add_help=False)
+    d = sub.add_parser("demo", help="start the sandbox and mint one token of every installed provider and kind")
+    d.add_argument("--json", action="store_true")
+    sub.add_parser("new-plugin", help="scaffold a provider plugin distribution from an OpenAPI spec", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(args_list)
+    except AnytokenError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+def _run(argv: list[str]) -> int:
+    if argv and argv[0] == "sandbox":
+        from .sandbox import main as sandbox_main
+
+        return sandbox_main(argv[1:])
+    if argv and argv[0] == "new-plugin":
+        from .scaffold import main as scaffold_main
+
+        return scaffold_main(argv[1:])
+    parser = _build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if args.command != "create" and rest:
+        parser.error(f"unrecognized arguments: {' '.join(_short(r) for r in rest)}")
+    if args.command == "providers":
+        return _providers(args.json, args.all)
+    if args.command == "create":
+        return _create(args, rest)
+    if args.command == "demo":
+        from .demo import run_demo
+
+        return run_demo(json_output=args.json)
+    parser.error(f"unknown command {args.command!r}")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# -- providers -------------------------------------------------------------------------------------
+
+
+def _providers(as_json: bool, show_all: bool) -> int:
+    from .plugins import default_registry
+
+    registry = default_registry()
+    records = registry.load_all()
+    rows: list[dict[str, Any]] = []
+    for rec in sorted(records, key=lambda r: (r.provider, r.distribution or "")):
+        row: dict[str, Any] = {
+            "provider": rec.provider,
+            "distribution": rec.distribution,
+            "version": rec.version,
+            "status": rec.status,
+        }
+        if rec.error:
+            row["error"] = rec.error
+        info = rec.info
+        if info is not None:
+            row["kinds"] = [
+                {
+                    "name": k.name,
+                    "help": k.help,
+                    "reusable": k.reusable,
+                    "persistent": k.persistent,
+                    "params": [
+                        {"name": p.name, "type": p.type, "required": p.required, "default": p.default, "help": p.help, "choices": p.choices}
+                        for p in k.params
+                    ],
+                    "credentials": list(k.credentials),
+                }
+                for k in info.kinds
+            ]
+            row["env"] = sorted({e for c in info.credentials for e in c.env} | ({info.base_url_env} if info.base_url_env else set()))
+            row["base_urls"] = dict(info.base_urls)
+        rows.append(row)
+    if as_json:
+        print(json.dumps(rows, indent=2, default=str))
+        return 0
+    if not rows:
+        print("No providers installed. Install one, e.g. `pip install anytoken-clerk`.")
+        return 0
+    table = [("PROVIDER", "DISTRIBUTION", "STATUS", "KINDS", "ENV")]
+    for row in rows:
+        kinds = ", ".join(k["name"] for k in row.get("kinds", [])) or "-"
+        dist = f"{row['distribution'] or '?'} {row['version'] or ''}".strip()
+        status = row["status"] if row["status"] != "loaded" else "ok"
+        table.append((row["provider"], dist, status, kinds, " ".join(row.get("env", [])) or "-"))
+    _print_table(table)
+    for row in rows:
+        if row.get("error"):
+            print(f"  ! {row['provider']} ({row['distribution']}): {row['error']}")
+        if show_all:
+            for k in row.get("kinds", []):
+                params = " ".join(
+                    f"--{p['name']}{'' if p['required'] else '?'}" + (f"[{'|'.join(p['choices'])}]" if p["choices"] else f"<{p['type']}>")
+                    for p in k["params"]
+                )
+                print(f"  {row['provider']} {k['name']}: {params or '(no parameters)'}")
+    return 0
+
+
+def _print_table(rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+
+
+# -- create ----------------------------------------------------------------------------------------
+
+
+def _create(args: argparse.Namespace, rest: list[str]) -> int:
+    from .api import default_client
+
+    client = default_client()
+    info = client.registry.provider(args.provider)
+    params = _params(rest)
+    kind = args.kind
+    if kind is None and "type" in params and all(k.param("type") is None for k in info.kinds):
+        kind = str(params.pop("type"))  # `--type backend` reads naturally for Unleash-style providers
+    token = client.create_token(args.provider, kind=kind, base_url=args.base_url, timeout=args.timeout, **params)
+    if args.json:
+        print(json.dumps(token.to_dict(reveal=True), indent=2, default=str))
+    else:
+        print(token.value)
+    return 0
+
+
+def _params(rest: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    i = 0
+    while i < len(rest):
+        item = rest[i]
+        if not item.startswith("--") or item == "--":
+            raise InvalidParameterError([(_short(item), "expected --name value")])
+        name, eq, value = item[2:].partition("=")
+        if not eq:
+            if i + 1 >= len(rest) or rest[i + 1].startswith("--"):
+                value = "true"  # a bare flag
+            else:
+                i += 1
+                value = rest[i]
+        key = name.replace("-", "_")
+        if not key or not key.replace("_", "").isalnum():
+            raise InvalidParameterError([(_short(name), "is not a parameter name")])
+        params[key] = _value(value)
+        i += 1
+    return params
+
+
+def _value(text: str) -> Any:
+    stripped = text.strip()
+    if stripped[:1] in ("[", "{"):
+        try:
+            return json.loads(stripped)
+        except ValueError:
+            return text
+    return text

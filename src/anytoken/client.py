@@ -1,0 +1,473 @@
+"""The :class:`Client`: owns HTTP pools, defaults, retries and (with ``get_token``) the token cache.
+
+The flow of one call (``docs/architecture.md``): resolve the provider's plugin (entry points, importing
+only that plugin) → validate parameters against its declaration → resolve the base URL and credentials
+(explicit argument > client configuration > environment variable) → call the ``create_token`` hook with
+retries under an overall deadline → translate transport failures into the error tree at one boundary
+(:func:`_translate`) → check the result is a Token → emit one audit event.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ._secrets import Secret, fingerprint
+from .declarations import ProviderInfo, TokenKind
+from .errors import (
+    AmbiguousMintError,
+    AnytokenError,
+    DeadlineExceededError,
+    InvalidParameterError,
+    MalformedResponseError,
+    MissingBaseURLError,
+    MissingCredentialError,
+    PluginError,
+    ProviderError,
+    ProviderUnavailableError,
+    scrub,
+)
+from .plugins import Registry, default_registry
+from .retry import Attempt, RetryPolicy, classify
+from .tokens import Token, TokenRequest
+
+if TYPE_CHECKING:
+    from ._http import HttpPools
+
+__all__ = ["Client"]
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_RESPONSE_BYTES = 1 << 20
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Client:
+    """Mints tokens from any installed provider; sync and async; a context manager.
+
+    :param timeout: seconds for each phase (connect/read/write/pool) of one HTTP attempt (finite by default).
+    :param retry: the :class:`~anytoken.RetryPolicy` (attempts, backoff, overall deadline).
+    :param base_urls: provider -> base URL, overriding defaults and environment variables.
+    :param credentials: provider -> {field: value} (or a single value for one-credential kinds).
+    :param env: where environment variables are read (default ``os.environ``, read at call time).
+    :param plugins: provider -> distribution, choosing between plugins that claim the same provider.
+    :param allow_insecure_http: allow plain ``http://`` base URLs to non-loopback hosts.
+    :param max_response_bytes: larger provider answers are refused without being read whole.
+    :param transport / async_transport: httpx transports to use (tests, proxies, custom stacks).
+    :param audit_log: write one JSON line per mint attempt to the ``anytoken.audit`` logger.
+    :param registry: the plugin registry (default: the process-wide one).
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        base_urls: Mapping[str, str] | None = None,
+        credentials: Mapping[str, Mapping[str, str] | str] | None = None,
+        env: Mapping[str, str] | None = None,
+        plugins: Mapping[str, str] | None = None,
+        allow_insecure_http: bool | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        transport: Any = None,
+        async_transport: Any = None,
+        audit_log: bool | None = None,
+        registry: Registry | None = None,
+    ) -> None:
+        if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout < 3600:
+            raise InvalidParameterError([("timeout", "must be a number of seconds between 0 and 3600")])
+        self.timeout = float(timeout)
+        self.retry = retry or RetryPolicy()
+        self._env = env
+        self.base_urls = dict(base_urls or {})
+        self._credentials = {p: (v if isinstance(v, str) else dict(v)) for p, v in (credentials or {}).items()}
+        self.registry = registry or (Registry(choices=plugins) if plugins else default_registry())
+        self.allow_insecure_http = (
+            _truthy(self.env.get("ANYTOKEN_ALLOW_INSECURE_HTTP")) if allow_insecure_http is None else allow_insecure_http
+        )
+        self.max_response_bytes = max_response_bytes
+        self._transport = transport
+        self._async_transport = async_transport
+        self._pools: HttpPools | None = None
+        self._auditors: list[Any] = []
+        if audit_log or (audit_log is None and _truthy(self.env.get("ANYTOKEN_AUDIT_LOG"))):
+            from .audit import JsonLinesAuditor
+
+            self._auditors.append(JsonLinesAuditor())
+
+    def __repr__(self) -> str:
+        return f"Client(timeout={self.timeout}, providers={sorted(self.base_urls) or 'defaults'})"
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        return os.environ if self._env is None else self._env
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+
+    @property
+    def pools(self) -> HttpPools:
+        if self._pools is None:
+            from ._http import HttpPools
+
+            self._pools = HttpPools(
+                timeout=self.timeout,
+                max_response_bytes=self.max_response_bytes,
+                transport=self._transport,
+                async_transport=self._async_transport,
+            )
+        return self._pools
+
+    def close(self) -> None:
+        if self._pools is not None:
+            self._pools.close()
+
+    async def aclose(self) -> None:
+        if self._pools is not None:
+            await self._pools.aclose()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+        self.close()
+
+    # -- discovery ----------------------------------------------------------------------------------
+
+    def list_providers(self) -> list[ProviderInfo]:
+        """Declarations of every installed, usable provider."""
+        return self.registry.providers()
+
+    # -- request building ---------------------------------------------------------------------------
+
+    def prepare(
+        self,
+        provider: str,
+        *,
+        kind: str | None = None,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> TokenRequest:
+        """Validate everything about a call without touching the network."""
+        info = self.registry.provider(provider)
+        kind_info = info.kind(kind)
+        clean = kind_info.validate(params or {}, provider=info.name)
+        environment = None
+        if info.env_param and info.env_param in clean:
+            environment = str(clean[info.env_param])
+        url = self._base_url(info, base_url, environment)
+        from ._http import HttpSession, check_base_url
+
+        url = check_base_url(url, provider=info.name, allow_insecure_http=self.allow_insecure_http)
+        creds = self._resolve_credentials(info, kind_info, credentials)
+        return TokenRequest(
+            provider=info.name,
+            kind=kind_info.name,
+            params=clean,
+            credentials=creds,
+            base_url=url,
+            http=HttpSession(self.pools, url),
+            info=info,
+            kind_info=kind_info,
+            idempotency_key=str(uuid.uuid4()),
+            environment=environment,
+        )
+
+    def _base_url(self, info: ProviderInfo, explicit: str | None, environment: str | None) -> str:
+        if explicit is not None:
+            return explicit
+        if info.name in self.base_urls:
+            return self.base_urls[info.name]
+        if info.base_url_env and self.env.get(info.base_url_env):
+            return self.env[info.base_url_env]
+        urls = dict(info.base_urls)
+        if environment is not None and environment in urls:
+            return urls[environment]
+        if info.base_urls:
+            return info.base_urls[0][1]
+        raise MissingBaseURLError(info.name, info.base_url_env, info.base_url_example)
+
+    def _resolve_credentials(
+        self, info: ProviderInfo, kind: TokenKind, explicit: Mapping[str, str] | str | None
+    ) -> dict[str, Secret]:
+        given = self._normalise_credentials(info, kind, explicit, "credentials")
+        configured = self._normalise_credentials(info, kind, self._credentials.get(info.name), f"Client(credentials[{info.name!r}])")
+        out: dict[str, Secret] = {}
+        for name in kind.credentials:
+            field = info.credential(name)
+            value = given.get(name) or configured.get(name)
+            if not value:
+                value = next((self.env[e] for e in field.env if self.env.get(e)), None)
+            if not value:
+                raise MissingCredentialError(name, field.env, provider=info.name, kind=kind.name)
+            if not isinstance(value, str) or any(c in value for c in "\r\n\0"):
+                raise InvalidParameterError([(f"credentials.{name}", "must be a single-line string")], provider=info.name, kind=kind.name)
+            out[name] = Secret(value.strip())
+        return out
+
+    @staticmethod
+    def _normalise_credentials(
+        info: ProviderInfo, kind: TokenKind, value: Mapping[str, str] | str | None, where: str
+    ) -> dict[str, str]:
+        if value is None:
+            return {}
+        if isinstance(value, str):
+            if not kind.credentials:
+                return {}
+            return {kind.credentials[0]: value}
+        if not isinstance(value, Mapping):
+            raise InvalidParameterError([(where, "must be a string or a mapping of credential fields")], provider=info.name)
+        known = {c.name for c in info.credentials}
+        unknown = [k for k in value if k not in known]
+        if unknown:
+            raise InvalidParameterError(
+                [(f"{where}.{str(k)[:40]}", f"unknown credential (known: {', '.join(sorted(known))})") for k in unknown],
+                provider=info.name,
+            )
+        return {k: v for k, v in value.items() if v}
+
+    # -- minting ------------------------------------------------------------------------------------
+
+    def create_token(
+        self,
+        provider: str,
+        *,
+        kind: str | None = None,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        **params: Any,
+    ) -> Token:
+        """Mint a new token (always calls the provider). Raises an :class:`~anytoken.errors.AnytokenError`."""
+        request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
+        return self.mint(request, timeout=timeout, retry=retry)
+
+    async def acreate_token(
+        self,
+        provider: str,
+        *,
+        kind: str | None = None,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        **params: Any,
+    ) -> Token:
+        """Async twin of :meth:`create_token`, with real async I/O."""
+        request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
+        return await self.amint(request, timeout=timeout, retry=retry)
+
+    def mint(self, request: TokenRequest, *, timeout: float | None = None, retry: RetryPolicy | None = None) -> Token:
+        """Run a prepared request through the plugin, with retries under the policy's deadline."""
+        from ._http import call_deadline, call_timeout
+
+        policy = retry or self.retry
+        _check_timeout(timeout)
+        create, _ = self.registry.callers(request.provider)
+        started = time.monotonic()
+        deadline = started + policy.deadline if policy.deadline is not None else None
+        attempt = 0
+        while True:
+            attempt += 1
+            t_token = call_timeout.set(timeout)
+            d_token = call_deadline.set(deadline)
+            failure: Attempt | None = None
+            try:
+                token = self._check_result(request, create(request=request))
+            except Exception as exc:  # every failure is translated at this one boundary
+                failure = self._translate(exc, request)
+            finally:
+                call_timeout.reset(t_token)
+                call_deadline.reset(d_token)
+            if failure is None:
+                self._audit(request, started, attempt, token=token)
+                return token
+            error, wait = self._after_failure(request, failure, attempt, policy, deadline)
+            if error is not None:
+                self._audit(request, started, attempt, error=error)
+                raise error  # raised outside the except block: no third-party exception in its context
+            time.sleep(wait)
+
+    async def amint(self, request: TokenRequest, *, timeout: float | None = None, retry: RetryPolicy | None = None) -> Token:
+        """Async twin of :meth:`mint`; the deadline also bounds the attempt with ``asyncio.timeout``."""
+        import asyncio
+
+        from ._http import call_deadline, call_timeout
+
+        policy = retry or self.retry
+        _check_timeout(timeout)
+        _, acreate = self.registry.callers(request.provider)
+        started = time.monotonic()
+        deadline = started + policy.deadline if policy.deadline is not None else None
+        attempt = 0
+        while True:
+            attempt += 1
+            t_token = call_timeout.set(timeout)
+            d_token = call_deadline.set(deadline)
+            failure: Attempt | None = None
+            try:
+                awaitable = acreate(request=request)
+                if awaitable is None:
+                    token = self._check_result(request, None)
+                else:
+                    left = None if deadline is None else max(deadline - time.monotonic(), 0.001)
+                    async with asyncio.timeout(left):
+                        result = await awaitable
+                    token = self._check_result(request, result)
+            except Exception as exc:  # CancelledError (a BaseException) from the caller propagates
+                failure = self._translate(exc, request)
+            finally:
+                call_timeout.reset(t_token)
+                call_deadline.reset(d_token)
+            if failure is None:
+                self._audit(request, started, attempt, token=token)
+                return token
+            error, wait = self._after_failure(request, failure, attempt, policy, deadline)
+            if error is not None:
+                self._audit(request, started, attempt, error=error)
+                raise error
+            await asyncio.sleep(wait)
+
+    def _translate(self, exc: Exception, request: TokenRequest) -> Attempt:
+        """Map any exception of an attempt into the error tree (the one translation boundary)."""
+        attempt = translate_exception(exc, request)
+        if attempt is not None:
+            return attempt
+        rec = self.registry.plugin_of(request.provider)
+        text = scrub(f"the plugin raised {type(exc).__name__}: {exc}", request.secrets())
+        error = PluginError(
+            text,
+            plugin=rec.value if rec else None,
+            distribution=rec.distribution if rec else None,
+            provider=request.provider,
+            kind=request.kind,
+        )
+        return Attempt(error, sent=True)
+
+    def _after_failure(
+        self, request: TokenRequest, failure: Attempt, attempt: int, policy: RetryPolicy, deadline: float | None
+    ) -> tuple[AnytokenError | None, float]:
+        """(error to raise, 0) or (None, seconds to wait before the next attempt)."""
+        error = failure.error
+        verdict = classify(failure, idempotent=request.kind_info.idempotent, policy=policy)
+        if verdict == "ambiguous" and request.kind_info.persistent:
+            return _ambiguous(request, error), 0.0
+        if verdict != "retry" or attempt >= policy.max_attempts:
+            return error, 0.0
+        wait = policy.wait(attempt, error)
+        if wait is None:
+            return error, 0.0
+        if deadline is not None and time.monotonic() + wait >= deadline:
+            return error, 0.0
+        return None, wait
+
+    def _check_result(self, request: TokenRequest, result: object) -> Token:
+        if isinstance(result, Token):
+            if result.provider != request.provider or result.kind != request.kind:
+                raise self._plugin_error(request, f"returned a {result.provider}/{result.kind} token for a {request.provider}/{request.kind} request")
+            return result
+        if result is None:
+            raise self._plugin_error(request, "no plugin answered create_token for this provider")
+        raise self._plugin_error(request, f"create_token returned {type(result).__name__}, not a Token")
+
+    def _plugin_error(self, request: TokenRequest, message: str) -> PluginError:
+        rec = self.registry.plugin_of(request.provider)
+        return PluginError(
+            message,
+            plugin=rec.value if rec else None,
+            distribution=rec.distribution if rec else None,
+            provider=request.provider,
+            kind=request.kind,
+        )
+
+    # -- audit --------------------------------------------------------------------------------------
+
+    def _audit(self, request: TokenRequest, started: float, attempts: int, *, token: Token | None = None, error: AnytokenError | None = None) -> None:
+        hook = self.registry.pm.hook.anytoken_audit
+        impls = hook.get_hookimpls()
+        if not self._auditors and not impls:
+            return
+        from .audit import AuditEvent
+
+        event = AuditEvent(
+            time=datetime.now(UTC),
+            provider=request.provider,
+            kind=request.kind,
+            outcome="success" if error is None else type(error).__name__,
+            attempts=attempts,
+            duration_s=round(time.monotonic() - started, 6),
+            credential_fingerprints={k: fingerprint(v.get()) for k, v in request.credentials.items()},
+            token_id=token.id if token else None,
+            expires_at=token.expires_at if token else None,
+            status=error.status if error else None,
+            request_id=error.request_id if error else None,
+            error=str(error) if error else None,
+        )
+        for fn in [*(a.anytoken_audit for a in self._auditors), *(impl.function for impl in impls)]:
+            try:
+                fn(event=event)
+            except Exception:  # an auditor must never break minting
+                import logging
+
+                logging.getLogger("anytoken").warning("an audit hook failed: %s", getattr(fn, "__qualname__", fn))
+
+
+def _check_timeout(timeout: float | None) -> None:
+    if timeout is None:
+        return
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout < 3600:
+        raise InvalidParameterError([("timeout", "must be a number of seconds between 0 and 3600")])
+
+
+def _ambiguous(request: TokenRequest, error: AnytokenError) -> AmbiguousMintError:
+    return AmbiguousMintError(
+        f"{error.message}; the token may have been created at the provider although no answer came back. "
+        "It was not retried, to avoid a duplicate: check for a token created just now and revoke it if unwanted",
+        provider=request.provider,
+        kind=request.kind,
+        status=error.status,
+        request_id=error.request_id,
+    )
+
+
+def translate_exception(exc: Exception, request: TokenRequest) -> Attempt | None:
+    """Map transport and parsing exceptions to anytoken errors; None for anything else (a plugin bug).
+
+    ``sent=False`` only when the request provably never reached the server.
+    """
+    import asyncio
+
+    import httpx
+
+    from ._http import DeadlineReachedError, ResponseTooLargeError
+
+    where: dict[str, Any] = {"provider": request.provider, "kind": request.kind}
+    if isinstance(exc, AnytokenError):
+        if exc.provider is None:
+            exc.provider, exc.kind = request.provider, request.kind
+        return Attempt(exc, sent=True)
+    if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError | httpx.PoolTimeout):
+        return Attempt(ProviderUnavailableError(f"could not connect to {request.base_url} ({type(exc).__name__})", **where), sent=False)
+    if isinstance(exc, httpx.TimeoutException | TimeoutError | asyncio.TimeoutError | DeadlineReachedError):
+        return Attempt(DeadlineExceededError("no answer within the timeout", **where), sent=True)
+    if isinstance(exc, httpx.TransportError):
+        return Attempt(ProviderUnavailableError(f"the connection failed mid-request ({type(exc).__name__})", **where), sent=True)
+    if isinstance(exc, ResponseTooLargeError):
+        return Attempt(MalformedResponseError(f"the answer is larger than {exc.limit} bytes; refused", **where), sent=True)
+    if isinstance(exc, httpx.HTTPError | httpx.InvalidURL | httpx.StreamError):
+        return Attempt(ProviderError(f"HTTP error ({type(exc).__name__})", **where), sent=True)
+    return None

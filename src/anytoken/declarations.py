@@ -1,0 +1,323 @@
+"""What a plugin declares about its providers: no network, no heavy import.
+
+A :class:`ProviderInfo` names the provider, its token kinds (each with typed :class:`Param` s), the
+credential fields with the environment variables the official SDKs use, and its base URL(s). The core
+validates every call against it before any plugin code runs, so bad input fails early with a message that
+names the field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import attrs
+
+from .errors import InvalidParameterError, PluginError, UnknownKindError
+
+__all__ = ["CredentialField", "Param", "ParamType", "ProviderInfo", "TokenKind"]
+
+ParamType = Literal["str", "int", "float", "bool", "json", "str_list", "datetime", "object"]
+_PARAM_TYPES: frozenset[str] = frozenset(ParamType.__args__)  # type: ignore[attr-defined]
+_MAX_STR = 8192
+
+
+@attrs.frozen
+class Param:
+    """One parameter of a token kind.
+
+    ``type`` is one of ``str, int, float, bool, json`` (any JSON-serialisable value), ``str_list``,
+    ``datetime`` (timezone-aware, ISO 8601 accepted) or ``object`` (a JSON object). ``choices`` limits
+    a ``str``; ``minimum``/``maximum`` bound numbers. ``extra=True`` on a kind lets undeclared params through
+    (validated as JSON-serialisable) for providers that carry free-form configuration.
+    """
+
+    name: str
+    type: ParamType = "str"
+    required: bool = False
+    default: Any = None
+    help: str = ""
+    choices: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    nullable: bool = False
+
+    def check(self, value: Any) -> tuple[Any, str | None]:
+        """Return (coerced value, None) or (None, reason)."""
+        if value is None:
+            return (None, None) if self.nullable or not self.required else (None, "must not be null")
+        checker = _CHECKS[self.type]
+        try:
+            coerced = checker(value)
+        except (TypeError, ValueError, OverflowError) as exc:
+            return None, str(exc) or f"expected {self.type}"
+        if self.choices is not None and coerced not in self.choices:
+            return None, f"must be one of {', '.join(self.choices)}"
+        if isinstance(coerced, int | float) and not isinstance(coerced, bool):
+            if self.minimum is not None and coerced < self.minimum:
+                return None, f"must be >= {self.minimum:g}"
+            if self.maximum is not None and coerced > self.maximum:
+                return None, f"must be <= {self.maximum:g}"
+        return coerced, None
+
+
+def _str(v: Any) -> str:
+    if not isinstance(v, str):
+        raise TypeError(f"expected a string, got {type(v).__name__}")
+    if len(v) > _MAX_STR:
+        raise ValueError(f"longer than {_MAX_STR} characters")
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid UTF-8 text") from None
+    return v
+
+
+def _int(v: Any) -> int:
+    if isinstance(v, bool):
+        raise TypeError("expected an integer, got a boolean")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str):
+        try:
+            return int(v.strip())
+        except ValueError:
+            raise ValueError(f"expected an integer, got {_preview(v)}") from None
+    raise TypeError(f"expected an integer, got {type(v).__name__}")
+
+
+def _float(v: Any) -> float:
+    if isinstance(v, bool):
+        raise TypeError("expected a number, got a boolean")
+    if isinstance(v, int | float):
+        f = float(v)
+    elif isinstance(v, str):
+        try:
+            f = float(v.strip())
+        except ValueError:
+            raise ValueError(f"expected a number, got {_preview(v)}") from None
+    else:
+        raise TypeError(f"expected a number, got {type(v).__name__}")
+    if not math.isfinite(f):
+        raise ValueError("must be a finite number")
+    return f
+
+
+def _bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.lower() in {"true", "1", "yes", "on", "false", "0", "no", "off"}:
+        return v.lower() in {"true", "1", "yes", "on"}
+    raise TypeError(f"expected true or false, got {_preview(v)}")
+
+
+def _json(v: Any) -> Any:
+    if isinstance(v, str):
+        try:
+            return json.loads(v)
+        except ValueError:
+            return v
+    _json_check(v)
+    return v
+
+
+def _json_check(v: Any) -> None:
+    try:
+        json.dumps(v, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"is not JSON-serialisable ({exc})") from None
+
+
+def _object(v: Any) -> dict[str, Any]:
+    if isinstance(v, str):
+        try:
+            v = json.loads(v)
+        except ValueError:
+            raise ValueError("expected a JSON object") from None
+    if not isinstance(v, Mapping):
+        raise TypeError(f"expected a JSON object, got {type(v).__name__}")
+    out = dict(v)
+    _json_check(out)
+    return out
+
+
+def _str_list(v: Any) -> list[str]:
+    if isinstance(v, str):
+        items = [s.strip() for s in v.split(",") if s.strip()]
+    elif isinstance(v, list | tuple):
+        items = list(v)
+    else:
+        raise TypeError(f"expected a list of strings, got {type(v).__name__}")
+    return [_str(i) for i in items]
+
+
+def _datetime(v: Any) -> datetime:
+    if isinstance(v, datetime):
+        dt = v
+    elif isinstance(v, str):
+        try:
+            dt = datetime.fromisoformat(v.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"expected an ISO 8601 date-time, got {_preview(v)}") from None
+    else:
+        raise TypeError(f"expected a date-time, got {type(v).__name__}")
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt
+
+
+def _preview(v: Any) -> str:
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+_CHECKS = {
+    "str": _str,
+    "int": _int,
+    "float": _float,
+    "bool": _bool,
+    "json": _json,
+    "object": _object,
+    "str_list": _str_list,
+    "datetime": _datetime,
+}
+
+
+@attrs.frozen
+class TokenKind:
+    """A kind of token a provider mints.
+
+    ``reusable``: a minted token may be cached and reused until it expires.
+    ``persistent``: minting creates a resource at the provider (it lives until revoked): never retried
+    blindly, never cached unless the caller opts in.
+    ``idempotent``: repeating the request is harmless (or the provider accepts an idempotency key), so
+    ambiguous failures (timeouts, 5xx) may be retried.
+    ``credentials``: names of the provider's credential fields this kind needs.
+    ``extra_params``: undeclared parameters are allowed (JSON-serialisable) and passed through.
+    """
+
+    name: str
+    help: str = ""
+    params: tuple[Param, ...] = ()
+    credentials: tuple[str, ...] = ()
+    reusable: bool = True
+    persistent: bool = False
+    idempotent: bool = True
+    extra_params: bool = False
+
+    def param(self, name: str) -> Param | None:
+        for p in self.params:
+            if p.name == name:
+                return p
+        return None
+
+    def validate(self, params: Mapping[str, Any], *, provider: str) -> dict[str, Any]:
+        """Check and coerce ``params``; apply defaults. Raises InvalidParameterError naming every bad field."""
+        problems: list[tuple[str, str]] = []
+        out: dict[str, Any] = {}
+        for name, value in params.items():
+            p = self.param(name)
+            if p is None:
+                if not isinstance(name, str) or len(name) > 100:
+                    problems.append((_preview(name), "is not a parameter name"))
+                elif self.extra_params:
+                    try:
+                        _json_check(value)
+                        out[name] = value
+                    except ValueError as exc:
+                        problems.append((name, str(exc)))
+                else:
+                    known = ", ".join(p.name for p in self.params) or "none"
+                    problems.append((name, f"unknown parameter (known: {known})"))
+                continue
+            coerced, why = p.check(value)
+            if why:
+                problems.append((name, why))
+            elif coerced is not None or p.nullable:
+                out[name] = coerced
+        for p in self.params:
+            if p.name in out or any(f == p.name for f, _ in problems):
+                continue
+            if p.required:
+                problems.append((p.name, "is required"))
+            elif p.default is not None:
+                out[p.name] = p.default
+        if problems:
+            raise InvalidParameterError(problems, provider=provider, kind=self.name)
+        return out
+
+
+@attrs.frozen
+class CredentialField:
+    """A credential: ``env`` lists the environment variables read (first set wins)."""
+
+    name: str
+    env: tuple[str, ...] = ()
+    help: str = ""
+    secret: bool = True
+
+
+@attrs.frozen
+class ProviderInfo:
+    """A provider's declaration.
+
+    ``base_urls`` maps an environment name (``"default"``, ``"production"``, ``"sandbox"`` ...) to a URL;
+    the first is the default. Empty means per-customer: a base URL must come from ``base_url_env`` or the
+    call (``base_url_example`` shows its form). ``env_param`` names the kind parameter that selects one of
+    ``base_urls`` (Quadrata's ``environment``).
+    """
+
+    name: str
+    kinds: tuple[TokenKind, ...]
+    credentials: tuple[CredentialField, ...] = ()
+    base_urls: tuple[tuple[str, str], ...] = ()
+    base_url_env: str | None = None
+    base_url_example: str | None = None
+    env_param: str | None = None
+    help: str = ""
+    docs_url: str | None = None
+
+    @property
+    def default_kind(self) -> str:
+        return self.kinds[0].name
+
+    def kind(self, name: str | None) -> TokenKind:
+        if name is None:
+            return self.kinds[0]
+        for k in self.kinds:
+            if k.name == name:
+                return k
+        raise UnknownKindError(self.name, str(name), [k.name for k in self.kinds])
+
+    def credential(self, name: str) -> CredentialField:
+        for c in self.credentials:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def check(self) -> None:
+        """Raise PluginError when the declaration itself is malformed."""
+        problems: list[str] = []
+        if not self.name or not self.name.replace("-", "").replace("_", "").isalnum() or self.name != self.name.lower():
+            problems.append(f"provider name {self.name!r} must be lowercase letters, digits, '-' or '_'")
+        if not self.kinds:
+            problems.append("declares no token kinds")
+        seen: set[str] = set()
+        cred_names = {c.name for c in self.credentials}
+        for k in self.kinds:
+            if k.name in seen:
+                problems.append(f"kind {k.name!r} declared twice")
+            seen.add(k.name)
+            for cred in k.credentials:
+                if cred not in cred_names:
+                    problems.append(f"kind {k.name!r} needs undeclared credential {cred!r}")
+            for p in k.params:
+                if p.type not in _PARAM_TYPES:
+                    problems.append(f"param {k.name}.{p.name} has unknown type {p.type!r}")
+        if problems:
+            raise PluginError(f"malformed declaration of provider {self.name!r}: " + "; ".join(problems))

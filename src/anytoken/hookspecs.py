@@ -1,0 +1,84 @@
+"""The hooks of anytoken (pluggy project name ``anytoken``).
+
+A provider plugin implements :func:`anytoken_providers` (declare, cheaply), :func:`create_token` and
+:func:`acreate_token` (mint), and optionally :func:`anytoken_sandbox_providers` (emulate). Any plugin may
+implement :func:`anytoken_audit` to receive one event per mint attempt.
+
+Hooks in the ``create_token`` family are ``firstresult``: a plugin returns ``None`` for requests that are not
+for one of its providers ("None means not mine"). Cross-cutting behaviour (metrics, tracing) fits as
+``wrapper=True`` hookimpls around ``create_token``; retries and deadlines are the core's job (they must know
+whether minting is idempotent) and happen around the hook call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Iterable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .audit import AuditEvent
+    from .declarations import ProviderInfo
+    from .sandbox import SandboxProvider
+    from .tokens import Token, TokenRequest
+
+__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
+
+PROJECT_NAME = "anytoken"
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def anytoken_providers() -> Iterable[ProviderInfo]:
+    """Declare the providers this plugin serves.
+
+    Must not touch the network or import heavy modules (generated clients, httpx): it runs for
+    ``anytoken providers`` and before the first call.
+
+    :return: the plugin's provider declarations.
+    """
+    raise NotImplementedError
+
+
+@hookspec(firstresult=True)
+def create_token(request: TokenRequest) -> Token | None:
+    """Mint one token, synchronously.
+
+    :param request: the validated request; ``request.provider`` says which provider it is for.
+    :return: the :class:`~anytoken.Token`, or ``None`` when the provider is not this plugin's.
+    :raises anytoken.errors.ProviderError: for provider failures (use ``anytoken.provider.expect``).
+    """
+    raise NotImplementedError
+
+
+@hookspec(firstresult=True)
+def acreate_token(request: TokenRequest) -> Awaitable[Token] | None:
+    """Mint one token with real async I/O.
+
+    :param request: as for :func:`create_token`.
+    :return: an awaitable (a coroutine) resolving to the :class:`~anytoken.Token`, or ``None`` when the
+        provider is not this plugin's. The coroutine must do its I/O on ``request.http``'s async client.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def anytoken_sandbox_providers() -> Iterable[SandboxProvider]:
+    """Contribute routes (and seed data) to the local sandbox emulator.
+
+    Import the emulation code inside the hookimpl so that normal calls never load it.
+
+    :return: one :class:`~anytoken.sandbox.SandboxProvider` per provider this plugin emulates.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def anytoken_audit(event: AuditEvent) -> None:
+    """Receive one audit event per mint attempt, success or failure.
+
+    :param event: what happened; it never holds a secret (credentials appear as fingerprints).
+        Implementations must be fast and must not raise; exceptions are logged and swallowed.
+    """

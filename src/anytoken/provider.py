@@ -1,0 +1,272 @@
+"""Building blocks for provider plugins that wrap a generated openapi-python-client client.
+
+A plugin subclasses :class:`GeneratedProvider`, declares its provider in :meth:`declare` and, per call,
+returns a :class:`Call` from :meth:`plan`: which generated endpoint module to call, with which keyword
+arguments and auth headers, and how to turn the typed success response into a :class:`~anytoken.Token`.
+The base class runs it synchronously (``sync_detailed``) or with real async I/O (``asyncio_detailed``) on
+the pooled httpx clients of ``request.http``, and maps every non-success answer into the error tree at
+one place, :func:`error_for_response` — so sync and async agree by construction.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+
+from .errors import (
+    AuthenticationError,
+    MalformedResponseError,
+    NotFoundError,
+    ProviderError,
+    ProviderRejectedError,
+    ProviderUnavailableError,
+    RateLimitedError,
+    scrub,
+)
+from .hookspecs import hookimpl
+from .tokens import Token, TokenRequest
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .declarations import ProviderInfo
+    from .sandbox.model import SandboxProvider
+
+__all__ = [
+    "Call",
+    "GeneratedProvider",
+    "error_for_response",
+    "expect",
+    "parse_retry_after",
+]
+
+_REQUEST_ID_HEADERS = ("x-request-id", "x-clerk-trace-id", "request-id", "x-amzn-requestid", "x-trace-id", "cf-ray")
+_BODY_ID_KEYS = ("clerk_trace_id", "request_id", "requestId", "trace_id", "id")
+
+#: the last raw httpx response seen in this context (set by a response hook of the pooled clients)
+last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar("anytoken_last_response", default=None)
+
+
+class DetailedResponse(Protocol):
+    """The ``Response`` of any generated client."""
+
+    @property
+    def status_code(self) -> Any: ...
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def headers(self) -> Any: ...
+    @property
+    def parsed(self) -> Any: ...
+
+
+def parse_retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds from ``retry-after-ms`` or ``Retry-After`` (delta-seconds or HTTP date); None if absent/bad."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    ms = lower.get("retry-after-ms")
+    if ms is not None:
+        try:
+            return max(float(ms) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = lower.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def _message_from(body: Any) -> str | None:
+    if isinstance(body, str):
+        return body
+    if isinstance(body, list) and body:
+        return _message_from(body[0])
+    if not isinstance(body, dict):
+        return None
+    for key in ("errors", "details", "error"):
+        inner = body.get(key)
+        if isinstance(inner, list | dict) and inner:
+            found = _message_from(inner)
+            if found:
+                return found
+    parts = [body.get(k) for k in ("long_message", "message", "detail", "title", "description", "error_description")]
+    texts = [p for p in parts if isinstance(p, str) and p]
+    if isinstance(body.get("error"), str):
+        texts.append(body["error"])
+    return texts[0] if texts else None
+
+
+def _request_id(headers: Mapping[str, str], body: Any) -> str | None:
+    lower = {k.lower(): v for k, v in headers.items()}
+    for name in _REQUEST_ID_HEADERS:
+        if lower.get(name):
+            return lower[name][:100]
+    if isinstance(body, dict):
+        for key in _BODY_ID_KEYS[:-1]:
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value[:100]
+    return None
+
+
+def _decode(content: bytes) -> Any:
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        try:
+            return content[:300].decode("utf-8", "replace")
+        except Exception:  # pragma: no cover - decode with "replace" cannot fail
+            return None
+
+
+def error_for_response(request: TokenRequest, status: int, headers: Mapping[str, str], content: bytes) -> ProviderError:
+    """The one translation point from a provider's non-success HTTP answer to the error tree."""
+    body = _decode(content[:65536])
+    detail = _message_from(body)
+    detail = scrub(detail, request.secrets()) if detail else None
+    where: dict[str, Any] = {"provider": request.provider, "kind": request.kind, "status": status, "request_id": _request_id(headers, body)}
+    suffix = f": {detail}" if detail else ""
+    if status in (401, 403):
+        fields = " / ".join(request.credentials) or "credential"
+        action = "was rejected" if status == 401 else "lacks the permission"
+        return AuthenticationError(f"the provider says the {fields} {action}{suffix}. Check the key and its environment", **where)
+    if status == 404:
+        return NotFoundError(f"not found{suffix}. Check the ids you passed ({_ids(request)})", **where)
+    if status == 429:
+        retry_after = parse_retry_after(headers)
+        return RateLimitedError(f"rate limited{suffix}", retry_after=retry_after, **where)
+    if status in (400, 409, 413, 415, 422) or (400 <= status < 500 and status != 408):
+        return ProviderRejectedError(f"the provider rejected the request{suffix}", **where)
+    if status == 503 or status == 408 or status >= 500:
+        err = ProviderUnavailableError(f"the provider failed{suffix}. Try again later", **where)
+        err.retry_after = parse_retry_after(headers)  # type: ignore[attr-defined]
+        return err
+    return ProviderError(f"unexpected HTTP status {status}{suffix}", **where)
+
+
+def _ids(request: TokenRequest) -> str:
+    ids = [f"{k}={v!r}" for k, v in request.params.items() if isinstance(v, str) and ("id" in k.lower() or k in {"project", "template"})]
+    return ", ".join(ids[:4]) or "none"
+
+
+def expect(request: TokenRequest, response: DetailedResponse, ok: int | Collection[int], *, body: bool = True) -> Any:
+    """Return ``response.parsed`` when the status is one of ``ok``; raise the mapped error otherwise."""
+    status = int(response.status_code)
+    allowed = (ok,) if isinstance(ok, int) else ok
+    if status not in allowed:
+        raise error_for_response(request, status, dict(response.headers), response.content)
+    if body and response.parsed is None:
+        raise MalformedResponseError(f"HTTP {status} without the documented body", provider=request.provider, kind=request.kind, status=status)
+    return response.parsed
+
+
+def malformed(request: TokenRequest, what: str, status: int | None = None) -> MalformedResponseError:
+    return MalformedResponseError(f"the provider's answer {what}", provider=request.provider, kind=request.kind, status=status)
+
+
+@attrs.frozen
+class Call:
+    """One generated-client call and how to finish it.
+
+    :param endpoint: the generated endpoint module (has ``sync_detailed`` and ``asyncio_detailed``).
+    :param client_cls: the generated ``Client`` class.
+    :param kwargs: keyword arguments for the endpoint (path params, ``body`` ...), ``client`` excluded.
+    :param headers: headers the pooled httpx client sends (auth); part of the pool key.
+    :param finish: turns the detailed response into a Token (use :func:`expect` first).
+    """
+
+    endpoint: Any
+    client_cls: Any
+    kwargs: Mapping[str, Any]
+    headers: Mapping[str, str]
+    finish: Callable[[TokenRequest, Any], Token]
+
+
+_PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
+
+
+def _unparsable(request: TokenRequest, exc: Exception) -> ProviderError:
+    raw = last_response.get()
+    if raw is not None and not 200 <= raw.status_code < 300:
+        return error_for_response(request, raw.status_code, dict(raw.headers), raw.content)
+    status = raw.status_code if raw is not None else None
+    return MalformedResponseError(
+        f"the provider's answer does not have the documented shape ({type(exc).__name__})",
+        provider=request.provider,
+        kind=request.kind,
+        status=status,
+    )
+
+
+class GeneratedProvider:
+    """Base class of a provider plugin built on a generated client. Subclasses set :attr:`name` and
+    implement :meth:`declare` and :meth:`plan` (and optionally :meth:`sandbox`)."""
+
+    name: str = ""
+
+    def declare(self) -> ProviderInfo:
+        raise NotImplementedError
+
+    def plan(self, request: TokenRequest) -> Call:
+        raise NotImplementedError
+
+    def sandbox(self) -> Iterable[SandboxProvider]:
+        return ()
+
+    # -- hooks --------------------------------------------------------------------------------------
+
+    @hookimpl
+    def anytoken_providers(self) -> Iterable[ProviderInfo]:
+        return [self.declare()]
+
+    @hookimpl
+    def anytoken_sandbox_providers(self) -> Iterable[SandboxProvider]:
+        return list(self.sandbox())
+
+    @hookimpl
+    def create_token(self, request: TokenRequest) -> Token | None:
+        if request.provider != self.name:
+            return None
+        call = self.plan(request)
+        client = call.client_cls(base_url=request.base_url)
+        client.set_httpx_client(request.http.sync_client(call.headers))
+        last_response.set(None)
+        try:
+            response = call.endpoint.sync_detailed(client=client, **call.kwargs)
+        except _PARSE_ERRORS as exc:
+            raise _unparsable(request, exc) from None
+        return call.finish(request, response)
+
+    @hookimpl
+    def acreate_token(self, request: TokenRequest) -> Awaitable[Token] | None:
+        if request.provider != self.name:
+            return None
+        call = self.plan(request)
+        return self._arun(request, call)
+
+    async def _arun(self, request: TokenRequest, call: Call) -> Token:
+        client = call.client_cls(base_url=request.base_url)
+        client.set_async_httpx_client(request.http.async_client(call.headers))
+        last_response.set(None)
+        try:
+            response = await call.endpoint.asyncio_detailed(client=client, **call.kwargs)
+        except _PARSE_ERRORS as exc:
+            raise _unparsable(request, exc) from None
+        return call.finish(request, response)

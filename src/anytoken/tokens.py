@@ -1,0 +1,152 @@
+"""The value types that cross the plugin boundary: :class:`Token` and :class:`TokenRequest`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from . import _jwt
+from ._secrets import Secret, mask
+
+if TYPE_CHECKING:
+    from ._http import HttpSession
+    from .declarations import ProviderInfo, TokenKind
+
+__all__ = ["Token", "TokenRequest"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _secret(value: str | Secret) -> Secret:
+    return value if isinstance(value, Secret) else Secret(value)
+
+
+@attrs.frozen(repr=False)
+class Token:
+    """A minted token. ``value`` is the secret; ``repr``/``str`` show it masked.
+
+    ``expires_at`` comes from the provider's answer or, for JWTs, the unverified ``exp`` claim; None when
+    the provider does not say (never invented). ``raw`` is the typed response model of the generated client.
+    """
+
+    provider: str
+    kind: str
+    secret: Secret = attrs.field(converter=_secret)
+    expires_at: datetime | None = None
+    issued_at: datetime = attrs.field(factory=_now)
+    id: str | None = None
+    metadata: Mapping[str, Any] = attrs.field(factory=dict)
+    raw: Any = attrs.field(default=None, eq=False)
+
+    @classmethod
+    def from_value(
+        cls,
+        provider: str,
+        kind: str,
+        value: str,
+        *,
+        expires_at: datetime | None = None,
+        id: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        raw: Any = None,
+    ) -> Token:
+        """Build a token, reading ``exp``/``iat``/``jti`` from the value when it is a JWT and not given."""
+        claims = _jwt.claims(value)
+        issued = _jwt.timestamp(claims, "iat") or _now()
+        if expires_at is None:
+            expires_at = _jwt.timestamp(claims, "exp")
+        if id is None and claims and isinstance(claims.get("jti"), str):
+            id = claims["jti"]
+        return cls(provider, kind, Secret(value), expires_at, issued, id, dict(metadata or {}), raw)
+
+    @property
+    def value(self) -> str:
+        """The token itself: a secret, handle with care."""
+        return self.secret.get()
+
+    @property
+    def claims(self) -> dict[str, Any] | None:
+        """The JWT payload (unverified) when the token is a JWT."""
+        return _jwt.claims(self.value)
+
+    @property
+    def expires_in(self) -> timedelta | None:
+        if self.expires_at is None:
+            return None
+        return self.expires_at - _now()
+
+    @property
+    def lifetime(self) -> timedelta | None:
+        if self.expires_at is None:
+            return None
+        return self.expires_at - self.issued_at
+
+    def is_expired(self, leeway: float | timedelta = 0.0) -> bool:
+        """True when the token expires within ``leeway`` (seconds or a timedelta). Unknown expiry: False."""
+        if self.expires_at is None:
+            return False
+        if not isinstance(leeway, timedelta):
+            leeway = timedelta(seconds=leeway)
+        return self.expires_at <= _now() + leeway
+
+    @property
+    def masked(self) -> str:
+        return mask(self.value)
+
+    def __repr__(self) -> str:
+        exp = self.expires_at.isoformat() if self.expires_at else None
+        return f"Token(provider={self.provider!r}, kind={self.kind!r}, value={self.masked!r}, expires_at={exp!r}, id={self.id!r})"
+
+    __str__ = __repr__
+
+    def to_dict(self, *, reveal: bool = False) -> dict[str, Any]:
+        """A JSON-ready description; the value is masked unless ``reveal=True``."""
+        return {
+            "provider": self.provider,
+            "kind": self.kind,
+            "value": self.value if reveal else self.masked,
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "issued_at": self.issued_at.isoformat(),
+            "id": self.id,
+            "metadata": dict(self.metadata),
+        }
+
+
+@attrs.frozen(repr=False)
+class TokenRequest:
+    """One validated mint request, as a plugin's ``create_token`` hook receives it.
+
+    ``params`` are checked and coerced against the kind's declaration with defaults applied;
+    ``credentials`` maps each credential field the kind needs to a :class:`Secret`; ``http`` hands out
+    pooled httpx clients with the configured timeout, limits and transport (never build your own);
+    ``idempotency_key`` is stable across retries of this call.
+    """
+
+    provider: str
+    kind: str
+    params: Mapping[str, Any]
+    credentials: Mapping[str, Secret]
+    base_url: str
+    http: HttpSession
+    info: ProviderInfo
+    kind_info: TokenKind
+    idempotency_key: str
+    environment: str | None = None
+
+    def credential(self, name: str) -> str:
+        return self.credentials[name].get()
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret of this request, for scrubbing provider messages."""
+        return tuple(s.get() for s in self.credentials.values())
+
+    def __repr__(self) -> str:
+        return (
+            f"TokenRequest(provider={self.provider!r}, kind={self.kind!r}, params={dict(self.params)!r}, "
+            f"credentials={sorted(self.credentials)!r}, base_url={self.base_url!r})"
+        )
