@@ -33,6 +33,13 @@ SpecLoader.yaml_implicit_resolvers = {
 }
 
 
+class SpecDumper(_BaseDumper):
+    """Block-style output that repeats shared nodes instead of emitting YAML anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def loads(text: str, source: str) -> Any:
     """Parse YAML or JSON text; errors name ``source`` and the line."""
     try:
@@ -56,7 +63,7 @@ def load_path(path: Path) -> Any:
 
 def dumps(doc: Any) -> str:
     """Serialize a document as block-style YAML, keeping key order."""
-    return yaml.dump(doc, Dumper=_BaseDumper, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(doc, Dumper=SpecDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def canonical_json(value: Any) -> str:
