@@ -70,10 +70,7 @@ def _missing_token_body(fault: Fault, response: SandboxResponse) -> bytes:
             data = None
     else:
         data = response.body.decode("utf-8", "replace")
-    if fault.transform is not None:
-        data = fault.transform(data)
-    else:
-        data = drop_token_fields(data, fault.drop_keys)
+    data = fault.transform(data) if fault.transform is not None else drop_token_fields(data, fault.drop_keys)
     if "json" in ct:
         return json.dumps(data, separators=(",", ":")).encode()
     return data.encode() if isinstance(data, str) else json.dumps(data).encode()
@@ -135,10 +132,7 @@ def fault_reply(fault: Fault, response: SandboxResponse | None) -> StreamReply:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             body = base.body
-            if fault.sent_bytes is not None:
-                n = min(fault.sent_bytes, len(body))
-            else:
-                n = len(body) // 2
+            n = min(fault.sent_bytes, len(body)) if fault.sent_bytes is not None else len(body) // 2
             if kind == "truncated" and n >= len(body):
                 n = max(0, len(body) - 1)
             declared = len(body) if len(body) > n else n + 1

@@ -52,11 +52,9 @@ class Router:
                 raise ValueError(f"two sandbox routes for {method} {template}")
             methods[method] = entry
             return
-        pattern = "^" + "".join(
-            "([^/]+)" if i % 2 else re.escape(part) for i, part in enumerate(_PARAM.split(template))
-        ) + "$"
+        pattern = "^" + "".join("([^/]+)" if i % 2 else re.escape(part) for i, part in enumerate(_PARAM.split(template))) + "$"
         bucket = self._dynamic.setdefault(template.count("/"), [])
-        for regex, _names, tmpl, methods in bucket:
+        for _regex, _names, tmpl, methods in bucket:
             if tmpl == template:
                 if method in methods:
                     raise ValueError(f"two sandbox routes for {method} {template}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import socket
 import struct
 from collections.abc import Awaitable, Callable
@@ -52,9 +53,7 @@ class _Reply(Protocol):
 class RawRequest:
     __slots__ = ("body", "headers", "keep_alive", "method", "target", "version")
 
-    def __init__(
-        self, method: str, target: str, version: str, headers: dict[str, str], body: bytes, keep_alive: bool
-    ) -> None:
+    def __init__(self, method: str, target: str, version: str, headers: dict[str, str], body: bytes, keep_alive: bool) -> None:
         self.method = method
         self.target = target
         self.version = version
@@ -76,9 +75,7 @@ class StreamReply:
 App = Callable[[RawRequest], Awaitable["_Reply | StreamReply"]]
 
 
-def encode_head(
-    status: int, headers: tuple[tuple[str, str], ...] | list[tuple[str, str]], length: int | None, keep_alive: bool
-) -> bytes:
+def encode_head(status: int, headers: tuple[tuple[str, str], ...] | list[tuple[str, str]], length: int | None, keep_alive: bool) -> bytes:
     """Status line and headers; ``length`` None means ``Transfer-Encoding: chunked``."""
     parts = [_status_line(status)]
     for name, value in headers:
@@ -110,7 +107,7 @@ class _BadRequest(Exception):
 
 
 def _error_bytes(status: int, message: str) -> bytes:
-    body = ('{"error":%d,"message":"%s"}' % (status, message.replace('"', "'"))).encode()
+    body = json.dumps({"error": status, "message": message}).encode()
     return encode_head(status, (("content-type", "application/json"),), len(body), False) + body
 
 
@@ -133,9 +130,7 @@ class HTTPServer:
         self.port = 0
 
     async def start(self, host: str, port: int) -> None:
-        self._server = await asyncio.start_server(
-            self._handle, host, port, limit=self.max_header_bytes, backlog=1024, reuse_address=True
-        )
+        self._server = await asyncio.start_server(self._handle, host, port, limit=self.max_header_bytes, backlog=1024, reuse_address=True)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def close(self) -> None:
@@ -207,9 +202,7 @@ class HTTPServer:
                 await writer.drain()
                 return
 
-    async def _read_request(
-        self, head: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> RawRequest:
+    async def _read_request(self, head: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> RawRequest:
         text = head.lstrip(b"\r\n").decode("latin-1")
         lines = text.split("\r\n")
         parts = lines[0].split(" ")
@@ -234,10 +227,7 @@ class HTTPServer:
             else:
                 headers[key] = value
         connection = headers.get("connection", "").lower()
-        if version == "HTTP/1.1":
-            keep_alive = "close" not in connection
-        else:
-            keep_alive = "keep-alive" in connection
+        keep_alive = "close" not in connection if version == "HTTP/1.1" else "keep-alive" in connection
         te = headers.get("transfer-encoding")
         cl = headers.get("content-length")
         if te is not None and cl is not None:

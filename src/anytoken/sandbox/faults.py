@@ -75,15 +75,23 @@ def drop_token_fields(value: Any, keys: tuple[str, ...] | None = None) -> Any:
     """
     if isinstance(value, dict):
         return {
-            k: drop_token_fields(v, keys)
-            for k, v in value.items()
-            if not (k in keys if keys is not None else _TOKEN_KEY.search(str(k)))
+            k: drop_token_fields(v, keys) for k, v in value.items() if not (k in keys if keys is not None else _TOKEN_KEY.search(str(k)))
         }
     if isinstance(value, list):
         return [drop_token_fields(v, keys) for v in value]
     if isinstance(value, str):
         return ""
     return value
+
+
+def _headers(value: Any) -> tuple[tuple[str, str], ...]:
+    if isinstance(value, Mapping):
+        value = value.items()
+    return tuple((str(k), str(v)) for k, v in value)
+
+
+def _keys(value: Any) -> tuple[str, ...] | None:
+    return None if value is None else tuple(str(k) for k in value)
 
 
 def _check_kind(_: Any, __: Any, value: str) -> None:
@@ -106,7 +114,7 @@ class Fault:
     delay: float = attrs.field(default=0.0, validator=_non_negative)
     status: int | None = None
     body: Any = None
-    headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=lambda h: tuple((str(k), str(v)) for k, v in h))
+    headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_headers)
     retry_after: float | None = attrs.field(default=None, validator=_non_negative)
     retry_after_ms: int | None = attrs.field(default=None, validator=_non_negative)
     content_type: str | None = None
@@ -115,9 +123,7 @@ class Fault:
     chunked: bool = False
     chunk_size: int = attrs.field(default=1, validator=_non_negative)
     interval: float = attrs.field(default=0.05, validator=_non_negative)
-    drop_keys: tuple[str, ...] | None = attrs.field(
-        default=None, converter=lambda v: None if v is None else tuple(str(k) for k in v)
-    )
+    drop_keys: tuple[str, ...] | None = attrs.field(default=None, converter=_keys)
     transform: Callable[[Any], Any] | None = attrs.field(default=None, eq=False)
 
     @property
@@ -181,9 +187,7 @@ class Fault:
         return cls("wrong_content_type", content_type=content_type)
 
     @classmethod
-    def missing_token(
-        cls, transform: Callable[[Any], Any] | None = None, *, drop_keys: tuple[str, ...] | None = None
-    ) -> Fault:
+    def missing_token(cls, transform: Callable[[Any], Any] | None = None, *, drop_keys: tuple[str, ...] | None = None) -> Fault:
         """The normal success answer minus its token (``transform`` on the decoded JSON, default
         :func:`drop_token_fields`)."""
         return cls("missing_token", transform=transform, drop_keys=drop_keys)
@@ -228,8 +232,6 @@ class Fault:
         if "kind" not in data:
             raise ValueError("a fault needs 'kind'")
         kwargs = dict(data)
-        if isinstance(kwargs.get("headers"), Mapping):
-            kwargs["headers"] = tuple(kwargs["headers"].items())
         try:
             return cls(**kwargs)
         except TypeError as exc:

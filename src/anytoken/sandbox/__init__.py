@@ -1,0 +1,36 @@
+"""A local emulator of token providers: real HTTP on 127.0.0.1, fake keys, real signed JWTs.
+
+Plugins contribute :class:`SandboxProvider` emulations (``anytoken_sandbox_providers`` hook); the
+:class:`Sandbox` serves them, counts requests and created resources, and injects faults (:class:`Fault`).
+See ``docs/sandbox.md``.
+"""
+
+from __future__ import annotations
+
+from ._cli import main
+from ._jwt_sign import JWTSigner, JWTVerificationError
+from ._sandbox import Sandbox
+from .faults import FAULT_KINDS, Fault, InjectedFault, drop_token_fields
+from .model import BadJSONError, Handler, Route, SandboxProvider, SandboxRequest, SandboxResponse
+from .state import ProviderState
+
+__all__ = [
+    "FAULT_KINDS",
+    "BadJSONError",
+    "Fault",
+    "Handler",
+    "InjectedFault",
+    "JWTSigner",
+    "JWTVerificationError",
+    "ProviderState",
+    "Route",
+    "Sandbox",
+    "SandboxProvider",
+    "SandboxRequest",
+    "SandboxResponse",
+    "drop_token_fields",
+    "main",
+]
+
+# Handlers receive a ProviderState; "SandboxState" is the name model.py's docstring uses.
+SandboxState = ProviderState
