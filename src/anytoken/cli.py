@@ -71,7 +71,7 @@ def _run(argv: list[str]) -> int:
     if argv and argv[0] == "new-plugin":
         from .scaffold import main as scaffold_main
 
-        return scaffold_main(argv[1:])
+        return int(scaffold_main(argv[1:]))
     parser = _build_parser()
     args, rest = parser.parse_known_args(argv)
     if args.command is None:

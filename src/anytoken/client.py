@@ -200,9 +200,7 @@ class Client:
             return info.base_urls[0][1]
         raise MissingBaseURLError(info.name, info.base_url_env, info.base_url_example)
 
-    def _resolve_credentials(
-        self, info: ProviderInfo, kind: TokenKind, explicit: Mapping[str, str] | str | None
-    ) -> dict[str, Secret]:
+    def _resolve_credentials(self, info: ProviderInfo, kind: TokenKind, explicit: Mapping[str, str] | str | None) -> dict[str, Secret]:
         given = self._normalise_credentials(info, kind, explicit, "credentials")
         configured = self._normalise_credentials(info, kind, self._credentials.get(info.name), f"Client(credentials[{info.name!r}])")
         out: dict[str, Secret] = {}
@@ -219,9 +217,7 @@ class Client:
         return out
 
     @staticmethod
-    def _normalise_credentials(
-        info: ProviderInfo, kind: TokenKind, value: Mapping[str, str] | str | None, where: str
-    ) -> dict[str, str]:
+    def _normalise_credentials(info: ProviderInfo, kind: TokenKind, value: Mapping[str, str] | str | None, where: str) -> dict[str, str]:
         if value is None:
             return {}
         if isinstance(value, str):
@@ -378,7 +374,9 @@ class Client:
     def _check_result(self, request: TokenRequest, result: object) -> Token:
         if isinstance(result, Token):
             if result.provider != request.provider or result.kind != request.kind:
-                raise self._plugin_error(request, f"returned a {result.provider}/{result.kind} token for a {request.provider}/{request.kind} request")
+                raise self._plugin_error(
+                    request, f"returned a {result.provider}/{result.kind} token for a {request.provider}/{request.kind} request"
+                )
             return result
         if result is None:
             raise self._plugin_error(request, "no plugin answered create_token for this provider")
@@ -396,7 +394,9 @@ class Client:
 
     # -- audit --------------------------------------------------------------------------------------
 
-    def _audit(self, request: TokenRequest, started: float, attempts: int, *, token: Token | None = None, error: AnytokenError | None = None) -> None:
+    def _audit(
+        self, request: TokenRequest, started: float, attempts: int, *, token: Token | None = None, error: AnytokenError | None = None
+    ) -> None:
         hook = self.registry.pm.hook.anytoken_audit
         impls = hook.get_hookimpls()
         if not self._auditors and not impls:

@@ -155,9 +155,7 @@ class UnknownKindError(UsageError):
 class InvalidParameterError(UsageError):
     """One or more parameters are missing, unknown or of the wrong type."""
 
-    def __init__(
-        self, problems: Sequence[tuple[str, str]], *, provider: str | None = None, kind: str | None = None
-    ) -> None:
+    def __init__(self, problems: Sequence[tuple[str, str]], *, provider: str | None = None, kind: str | None = None) -> None:
         self.problems = tuple(problems)
         text = "; ".join(f"{field}: {why}" for field, why in self.problems)
         super().__init__(f"Invalid parameters: {text}", provider=provider, kind=kind)

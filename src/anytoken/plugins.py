@@ -27,7 +27,7 @@ import os
 import threading
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 import pluggy
@@ -107,9 +107,7 @@ class Registry:
         self.allow: frozenset[str] | None = None if allow is None else frozenset(_norm(a) for a in allow)
         self.strict = _truthy(env.get("ANYTOKEN_STRICT_PLUGINS")) if strict is None else strict
         self.choices: dict[str, str] = {
-            k[len("ANYTOKEN_PROVIDER_") :].lower().replace("_", "-"): v
-            for k, v in env.items()
-            if k.startswith("ANYTOKEN_PROVIDER_") and v
+            k[len("ANYTOKEN_PROVIDER_") :].lower().replace("_", "-"): v for k, v in env.items() if k.startswith("ANYTOKEN_PROVIDER_") and v
         }
         self.choices.update({k: v for k, v in (choices or {}).items()})
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
@@ -220,7 +218,12 @@ class Registry:
 
     def _load_record(self, rec: PluginRecord) -> None:
         if rec.status == "broken":
-            raise PluginError(f"plugin for {rec.provider!r} is broken: {rec.error}", plugin=rec.value, distribution=rec.distribution, provider=rec.provider)
+            raise PluginError(
+                f"plugin for {rec.provider!r} is broken: {rec.error}",
+                plugin=rec.value,
+                distribution=rec.distribution,
+                provider=rec.provider,
+            )
         if rec.status == "loaded":
             return
         try:
@@ -265,7 +268,9 @@ class Registry:
         except Exception as exc:
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
-            raise PluginError(f"plugin {name!r} has invalid hooks: {exc}", plugin=name, distribution=distribution, provider=expected) from exc
+            raise PluginError(
+                f"plugin {name!r} has invalid hooks: {exc}", plugin=name, distribution=distribution, provider=expected
+            ) from exc
         try:
             return self._declarations(plugin, name, distribution)
         except PluginError:
@@ -278,12 +283,16 @@ class Registry:
             if impl.plugin is not plugin:
                 continue
             try:
-                declared = list(impl.function())
+                declared: list[object] = list(impl.function())
             except Exception as exc:
-                raise PluginError(f"anytoken_providers() raised {type(exc).__name__}: {exc}", plugin=name, distribution=distribution) from exc
+                raise PluginError(
+                    f"anytoken_providers() raised {type(exc).__name__}: {exc}", plugin=name, distribution=distribution
+                ) from exc
             for info in declared:
                 if not isinstance(info, ProviderInfo):
-                    raise PluginError(f"anytoken_providers() returned {type(info).__name__}, not ProviderInfo", plugin=name, distribution=distribution)
+                    raise PluginError(
+                        f"anytoken_providers() returned {type(info).__name__}, not ProviderInfo", plugin=name, distribution=distribution
+                    )
                 info.check()
                 infos.append(info)
         return infos
@@ -347,7 +356,7 @@ class Registry:
         out: list[SandboxProvider] = []
         for impl in self.pm.hook.anytoken_sandbox_providers.get_hookimpls():
             try:
-                out.extend(impl.function())
+                out.extend(cast("Iterable[SandboxProvider]", impl.function()))
             except Exception as exc:
                 if self.strict:
                     raise PluginError(f"anytoken_sandbox_providers() raised {type(exc).__name__}: {exc}", plugin=impl.plugin_name) from exc

@@ -173,7 +173,9 @@ def expect(request: TokenRequest, response: DetailedResponse, ok: int | Collecti
     if status not in allowed:
         raise error_for_response(request, status, dict(response.headers), response.content)
     if body and response.parsed is None:
-        raise MalformedResponseError(f"HTTP {status} without the documented body", provider=request.provider, kind=request.kind, status=status)
+        raise MalformedResponseError(
+            f"HTTP {status} without the documented body", provider=request.provider, kind=request.kind, status=status
+        )
     return response.parsed
 
 

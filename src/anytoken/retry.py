@@ -77,8 +77,10 @@ def classify(attempt: Attempt, *, idempotent: bool, policy: RetryPolicy) -> Verd
     status = err.status
     if status in _SAFE_STATUSES or isinstance(err, RateLimitedError):
         return "retry"
-    transient = status in _AMBIGUOUS_STATUSES or (status is not None and status >= 500) or (
-        status is None and isinstance(err, ProviderUnavailableError)
+    transient = (
+        status in _AMBIGUOUS_STATUSES
+        or (status is not None and status >= 500)
+        or (status is None and isinstance(err, ProviderUnavailableError))
     )
     if not transient:
         return "final"

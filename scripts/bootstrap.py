@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Set up the development environment and run the demo, the tests or the CI checks.
+
+    python3.11 scripts/bootstrap.py demo     # venv + core + built-in plugins, then `anytoken demo`
+    python3.11 scripts/bootstrap.py test     # + test tools and redis-server, then pytest
+    python3.11 scripts/bootstrap.py ci       # test, then regenerate --check, ruff and mypy --strict
+
+Standard library only. The virtual environment lives in ``.venv`` (``ANYTOKEN_VENV`` overrides); installs are
+skipped when nothing that defines them changed since the last run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = Path(os.environ.get("ANYTOKEN_VENV", ROOT / ".venv"))
+BIN = VENV / "bin"
+PY = BIN / "python"
+
+
+def log(message: str) -> None:
+    print(f"[bootstrap] {message}", flush=True)
+
+
+def run(cmd: Sequence[str | Path]) -> int:
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT)
+
+
+def must(cmd: Sequence[str | Path]) -> None:
+    code = run(cmd)
+    if code != 0:
+        sys.exit(f"[bootstrap] command failed ({code}): {' '.join(map(str, cmd))}")
+
+
+def local_packages() -> list[Path]:
+    gen = sorted(p for p in (ROOT / "generated").glob("*") if (p / "pyproject.toml").exists())
+    plugins = sorted(p for p in (ROOT / "plugins").glob("*") if (p / "pyproject.toml").exists())
+    return [*gen, ROOT, *plugins]
+
+
+def stamp_of(files: list[Path]) -> str:
+    h = hashlib.sha256(sys.version.encode())
+    for f in files:
+        h.update(str(f.relative_to(ROOT)).encode())
+        if f.exists():
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def ensure_venv() -> None:
+    if not PY.exists():
+        if sys.version_info[:2] < (3, 11):  # noqa: UP036 - this script may be started by an older python
+            sys.exit("anytoken needs Python >= 3.11: run this script with python3.11")
+        log(f"creating {VENV}")
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        must([PY, "-m", "pip", "install", "-q", "--upgrade", "pip"])
+
+
+def install(with_dev: bool) -> None:
+    ensure_venv()
+    pkgs = local_packages()
+    files = [p / "pyproject.toml" for p in pkgs]
+    if with_dev:
+        files += [ROOT / "requirements-dev.txt", ROOT / "scripts" / "requirements-generator.txt"]
+    stamp_file = VENV / (".anytoken-dev-stamp" if with_dev else ".anytoken-stamp")
+    stamp = stamp_of(files)
+    if stamp_file.exists() and stamp_file.read_text() == stamp:
+        log("environment up to date")
+        return
+    log("installing anytoken, its generated clients and built-in plugins (editable)")
+    cmd: list[str | Path] = [PY, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    for p in pkgs:
+        cmd += ["-e", p]
+    if with_dev:
+        cmd += ["-r", ROOT / "requirements-dev.txt"]
+    must(cmd)
+    stamp_file.write_text(stamp)
+
+
+def ensure_redis() -> None:
+    if shutil.which("redis-server"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        log("installing redis-server (Debian package) for the cache tests")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        if subprocess.call(["apt-get", "update", "-qq"], env=env) == 0:
+            subprocess.call(["apt-get", "install", "-y", "-qq", "redis-server"], env=env, stdout=subprocess.DEVNULL)
+    if not shutil.which("redis-server"):
+        log("redis-server is not available: the Redis tests will be skipped (install the redis-server package)")
+
+
+def cmd_demo(args: list[str]) -> int:
+    install(with_dev=False)
+    return run([BIN / "anytoken", "demo", *args])
+
+
+def cmd_test(args: list[str]) -> int:
+    install(with_dev=True)
+    ensure_redis()
+    code = run([PY, "-m", "pytest", *args])
+    if code == 5:
+        log("pytest collected no tests: that is a failure")
+        return 1
+    return code
+
+
+def cmd_ci(args: list[str]) -> int:
+    code = cmd_test(args)
+    checks: list[list[str | Path]] = [
+        [PY, "scripts/regenerate.py", "--check"],
+        [BIN / "ruff", "check", "src", "plugins", "scripts", "tests"],
+        [BIN / "mypy", "--strict", "src", "plugins", "scripts/regenerate.py", "scripts/slice_spec.py", "scripts/bootstrap.py"],
+    ]
+    for check in checks:
+        log("running " + " ".join(str(c).replace(str(ROOT) + "/", "") for c in check))
+        code = run(check) or code
+    return code
+
+
+def cmd_setup(args: list[str]) -> int:
+    install(with_dev=True)
+    ensure_redis()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    commands: dict[str, Callable[[list[str]], int]] = {"demo": cmd_demo, "test": cmd_test, "ci": cmd_ci, "setup": cmd_setup}
+    if not argv or argv[0] not in commands:
+        print(__doc__)
+        return 2
+    return commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
