@@ -73,14 +73,16 @@ def drop_token_fields(value: Any, keys: tuple[str, ...] | None = None) -> Any:
     (``token``, ``accessToken``, ``jwt``, ``secret``, ``tel_token`` ...). A bare string (a ``text/plain``
     token) becomes ``""``.
     """
-    if isinstance(value, dict):
-        return {
-            k: drop_token_fields(v, keys) for k, v in value.items() if not (k in keys if keys is not None else _TOKEN_KEY.search(str(k)))
-        }
-    if isinstance(value, list):
-        return [drop_token_fields(v, keys) for v in value]
     if isinstance(value, str):
         return ""
+    return _drop(value, keys)
+
+
+def _drop(value: Any, keys: tuple[str, ...] | None) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop(v, keys) for k, v in value.items() if not (k in keys if keys is not None else _TOKEN_KEY.search(str(k)))}
+    if isinstance(value, list):
+        return [_drop(v, keys) for v in value]
     return value
 
 
