@@ -8,9 +8,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sandbox_fakes import providers  # noqa: E402
+from sandbox_fakes import providers
 
-from anytoken.sandbox import Sandbox  # noqa: E402
+from anytoken.sandbox import Sandbox
 
 
 @pytest.fixture(scope="module")

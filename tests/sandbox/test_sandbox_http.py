@@ -161,7 +161,9 @@ def test_size_limits() -> None:
     with Sandbox([fake_provider()], max_body_bytes=1000) as sb:
         out = raw_exchange(sb.port, b"PUT /fake/v1/echo HTTP/1.1\r\nContent-Length: 1001\r\n\r\n")
         assert out.startswith(b"HTTP/1.1 413 ")
-        chunked = b"PUT /fake/v1/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + b"3e8\r\n" + b"a" * 1000 + b"\r\n1\r\nb\r\n0\r\n\r\n"
+        chunked = (
+            b"PUT /fake/v1/echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + b"3e8\r\n" + b"a" * 1000 + b"\r\n1\r\nb\r\n0\r\n\r\n"
+        )
         assert raw_exchange(sb.port, chunked).startswith(b"HTTP/1.1 413 ")
         huge_header = b"GET / HTTP/1.1\r\nX: " + b"a" * 70_000 + b"\r\n\r\n"
         assert raw_exchange(sb.port, huge_header).startswith(b"HTTP/1.1 431 ")
@@ -251,9 +253,7 @@ def test_duplicate_or_reserved_providers_rejected() -> None:
         Sandbox([fake_provider(), fake_provider()])
     with pytest.raises(ValueError, match="reserved"):
         Sandbox([fake_provider("x", "/_sandbox/x")])
-    dup = SandboxProvider(
-        "d", "/d", (Route("GET", "/a", lambda r, s: SandboxResponse.empty(204), "a"),) * 2, {}, {}
-    )
+    dup = SandboxProvider("d", "/d", (Route("GET", "/a", lambda r, s: SandboxResponse.empty(204), "a"),) * 2, {}, {})
     with pytest.raises(ValueError, match="two sandbox routes"):
         Sandbox([dup])
 
