@@ -1,0 +1,230 @@
+"""Discovery, lazy loading, isolation and conflicts, with fake distributions put on sys.path.
+
+A ``*.dist-info`` folder with an ``entry_points.txt`` is all importlib.metadata needs, so these run in-process
+and fast; tests/plugins/ repeats the important ones with real pip installs in fresh virtual environments.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import anytoken
+from anytoken import errors
+from anytoken.audit import AuditEvent
+from anytoken.plugins import AnytokenPluginWarning, Registry
+
+GOOD = """
+import anytoken
+from anytoken import CredentialField, ProviderInfo, Token, TokenKind
+
+class Plugin:
+    @anytoken.hookimpl
+    def anytoken_providers(self):
+        return [ProviderInfo(name="{name}", kinds=(TokenKind("api", help="h", credentials=("key",)),),
+                             credentials=(CredentialField("key", env=("{env}",)),),
+                             base_urls=(("default", "https://{name}.example.com"),))]
+
+    @anytoken.hookimpl
+    def create_token(self, request):
+        if request.provider != "{name}":
+            return None
+        {body}
+
+plugin = Plugin()
+"""
+
+
+def make_dist(root: Path, dist: str, module: str, code: str, entry_points: dict[str, str]) -> None:
+    (root / f"{module}.py").write_text(textwrap.dedent(code))
+    info = root / f"{dist.replace('-', '_')}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+    eps = "\n".join(f"{name} = {value}" for name, value in entry_points.items())
+    (info / "entry_points.txt").write_text(f"[anytoken]\n{eps}\n")
+
+
+def good(name: str, body: str = "return Token.from_value(request.provider, request.kind, 'tok-' + request.provider)") -> str:
+    return GOOD.format(name=name, env=name.upper() + "_KEY", body=body)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Path]:
+    sys.path.insert(0, str(tmp_path))
+    before = set(sys.modules)
+    yield tmp_path
+    sys.path.remove(str(tmp_path))
+    for mod in set(sys.modules) - before:
+        if mod.startswith("fake_"):
+            del sys.modules[mod]
+
+
+def client_for(registry: Registry, *names: str) -> anytoken.Client:
+    env = {n.upper() + "_KEY": "k-" + n for n in names}
+    mock = httpx.MockTransport(lambda r: httpx.Response(500))
+    return anytoken.Client(registry=registry, env=env, transport=mock)
+
+
+def test_only_the_requested_plugin_is_imported(site: Path) -> None:
+    make_dist(site, "fake-alpha", "fake_alpha", good("alpha"), {"alpha": "fake_alpha:plugin"})
+    make_dist(site, "fake-beta", "fake_beta", "raise ImportError('beta is broken')\n", {"beta": "fake_beta:plugin"})
+    registry = Registry(environ={})
+    assert {"alpha", "beta"} <= set(registry.names())
+    assert "fake_alpha" not in sys.modules  # reading entry points imports nothing
+    token = client_for(registry, "alpha").create_token("alpha")
+    assert token.value == "tok-alpha"
+    assert "fake_beta" not in sys.modules
+
+
+def test_broken_plugin_is_isolated_and_reported(site: Path) -> None:
+    make_dist(site, "fake-alpha", "fake_alpha", good("alpha"), {"alpha": "fake_alpha:plugin"})
+    make_dist(site, "fake-beta", "fake_beta", "raise ImportError('beta is broken')\n", {"beta": "fake_beta:plugin"})
+    registry = Registry(environ={})
+    with pytest.warns(AnytokenPluginWarning, match="beta"):
+        records = registry.load_all()
+    beta = next(r for r in records if r.provider == "beta")
+    assert beta.status == "broken" and "beta is broken" in (beta.error or "") and beta.distribution == "fake-beta"
+    assert client_for(registry, "alpha").create_token("alpha").value == "tok-alpha"
+    with pytest.raises(errors.PluginError, match="fake-beta"):
+        client_for(registry, "beta").create_token("beta")
+
+
+def test_strict_mode_raises(site: Path) -> None:
+    make_dist(site, "fake-beta", "fake_beta", "raise ImportError('beta is broken')\n", {"beta": "fake_beta:plugin"})
+    with pytest.raises(errors.PluginError):
+        Registry(environ={"ANYTOKEN_STRICT_PLUGINS": "1"}).load_all()
+
+
+@pytest.mark.parametrize(
+    ("code", "match"),
+    [
+        (good("delta").replace('name="delta"', 'name="Bad Name!"'), "malformed declaration"),
+        (good("delta").replace("def anytoken_providers", "def anytoken_providerz"), "invalid hooks"),
+        (good("delta").replace("return [ProviderInfo(", "return [dict(x=ProviderInfo("), "not ProviderInfo"),
+        (good("delta").replace("return [ProviderInfo(", "raise RuntimeError('nope'); return [ProviderInfo("), "raised RuntimeError"),
+    ],
+)
+def test_malformed_plugins_are_broken_not_fatal(site: Path, code: str, match: str) -> None:
+    make_dist(site, "fake-delta", "fake_delta", code.replace("))]", ")))]") if "dict(x=" in code else code, {"delta": "fake_delta:plugin"})
+    registry = Registry(environ={})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(errors.PluginError, match=match):
+            client_for(registry, "delta").create_token("delta")
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        ("raise ValueError('bug')", "plugin raised ValueError"),
+        ("return 42", "returned int, not a Token"),
+        ("return Token.from_value('other', 'api', 'x')", "other/api token"),
+    ],
+)
+def test_plugin_misbehaviour_is_a_plugin_error(site: Path, body: str, match: str) -> None:
+    make_dist(site, "fake-eps", "fake_eps", good("eps", body), {"eps": "fake_eps:plugin"})
+    with pytest.raises(errors.PluginError, match=match) as caught:
+        client_for(Registry(environ={}), "eps").create_token("eps")
+    assert "fake-eps" in str(caught.value)
+
+
+def test_two_distributions_one_name_is_a_conflict(site: Path) -> None:
+    make_dist(site, "fake-one", "fake_one", good("gamma", "return Token.from_value('gamma', 'api', 'one')"), {"gamma": "fake_one:plugin"})
+    make_dist(site, "fake-two", "fake_two", good("gamma", "return Token.from_value('gamma', 'api', 'two')"), {"gamma": "fake_two:plugin"})
+    with pytest.raises(errors.ProviderConflictError) as caught:
+        client_for(Registry(environ={}), "gamma").create_token("gamma")
+    assert "fake-one" in str(caught.value) and "fake-two" in str(caught.value) and "ANYTOKEN_PROVIDER_GAMMA" in str(caught.value)
+    assert "fake_one" not in sys.modules and "fake_two" not in sys.modules  # neither ran
+    chosen = Registry(environ={"ANYTOKEN_PROVIDER_GAMMA": "fake-two"})
+    assert client_for(chosen, "gamma").create_token("gamma").value == "two"
+    assert client_for(Registry(environ={}, choices={"gamma": "fake-one"}), "gamma").create_token("gamma").value == "one"
+
+
+def test_builtin_name_cannot_be_taken_silently(site: Path) -> None:
+    make_dist(site, "fake-evil", "fake_evil", good("clerk"), {"clerk": "fake_evil:plugin"})
+    registry = Registry(environ={}, allow=["clerk"])
+    with pytest.raises(errors.ProviderConflictError, match="fake-evil"):
+        registry.record("clerk")
+    assert "fake_evil" not in sys.modules
+
+
+def test_allow_list_and_disable(site: Path) -> None:
+    make_dist(site, "fake-alpha", "fake_alpha", good("alpha"), {"alpha": "fake_alpha:plugin"})
+    make_dist(site, "fake-zeta", "fake_zeta", good("zeta"), {"zeta": "fake_zeta:plugin"})
+    registry = Registry(environ={"ANYTOKEN_PLUGINS": "alpha"})
+    assert "alpha" in registry.names() and "zeta" not in registry.names()
+    with pytest.raises(errors.UnknownProviderError):
+        registry.record("zeta")
+    by_dist = Registry(environ={"ANYTOKEN_PLUGINS": "fake-zeta"})
+    assert by_dist.names() == ["zeta"]
+    off = Registry(environ={"ANYTOKEN_DISABLE_PLUGINS": "1"})
+    assert off.names() == []
+
+
+def test_providers_hook_declares_without_network(site: Path) -> None:
+    make_dist(site, "fake-alpha", "fake_alpha", good("alpha"), {"alpha": "fake_alpha:plugin"})
+    registry = Registry(environ={"ANYTOKEN_PLUGINS": "alpha"})
+    infos = registry.providers()  # calls anytoken_providers on every allowed plugin
+    assert [i.name for i in infos] == ["alpha"]
+
+
+def test_third_party_audit_hook_receives_events(site: Path) -> None:
+    make_dist(site, "fake-alpha", "fake_alpha", good("alpha"), {"alpha": "fake_alpha:plugin"})
+    events: list[AuditEvent] = []
+
+    class Siem:
+        @anytoken.hookimpl
+        def anytoken_audit(self, event: AuditEvent) -> None:
+            events.append(event)
+
+    class Broken:
+        @anytoken.hookimpl
+        def anytoken_audit(self, event: AuditEvent) -> None:
+            raise RuntimeError("auditor down")
+
+    registry = Registry(environ={})
+    registry.pm.register(Siem())
+    registry.pm.register(Broken())
+    client = client_for(registry, "alpha")
+    client.create_token("alpha")
+    assert len(events) == 1 and events[0].outcome == "success" and events[0].provider == "alpha"
+    assert "k-alpha" not in repr(events[0].to_dict())
+    assert events[0].credential_fingerprints["key"] != "k-alpha"
+
+
+def test_wrapper_hookimpl_sees_every_call(site: Path) -> None:
+    make_dist(site, "fake-alpha", "fake_alpha", good("alpha"), {"alpha": "fake_alpha:plugin"})
+    seen: list[str] = []
+
+    class Timing:
+        @anytoken.hookimpl(wrapper=True)
+        def create_token(self, request: Any) -> Any:
+            seen.append(request.provider)
+            return (yield)
+
+    registry = Registry(environ={})
+    registry.pm.register(Timing())
+    assert client_for(registry, "alpha").create_token("alpha").value == "tok-alpha"
+    assert seen == ["alpha"]
+
+
+def test_sandbox_routes_come_from_the_anytoken_sandbox_providers_hook(site: Path) -> None:
+    code = good("alpha") + textwrap.dedent("""
+    from anytoken.sandbox.model import Route, SandboxProvider, SandboxResponse
+
+    def _sandbox():
+        route = Route("POST", "/token", lambda req, state: SandboxResponse.json(200, {"token": "t"}), "createToken")
+        return [SandboxProvider("alpha", "/alpha", (route,), {"key": "k"}, {"api": {}})]
+
+    Plugin.anytoken_sandbox_providers = anytoken.hookimpl(lambda self: _sandbox())
+    """)
+    make_dist(site, "fake-alpha", "fake_alpha", code, {"alpha": "fake_alpha:plugin"})
+    provided = Registry(environ={"ANYTOKEN_PLUGINS": "alpha"}).sandbox_providers()
+    assert [p.name for p in provided] == ["alpha"]
