@@ -75,6 +75,8 @@ def _run(argv: list[str]) -> int:
     parser = _build_parser()
     args, rest = parser.parse_known_args(argv)
     if args.command is None:
+        if argv:
+            parser.error("choose a command: providers, create, sandbox, demo or new-plugin")
         parser.print_help()
         return 2
     if args.command != "create" and rest:
@@ -98,9 +100,9 @@ def _short(text: str) -> str:
 
 
 def _providers(as_json: bool, show_all: bool) -> int:
-    from .plugins import default_registry
+    from .api import default_client
 
-    registry = default_registry()
+    registry = default_client().registry
     records = registry.load_all()
     rows: list[dict[str, Any]] = []
     for rec in sorted(records, key=lambda r: (r.provider, r.distribution or "")):
