@@ -14,6 +14,9 @@ from .faults import FAULT_KINDS, Fault, InjectedFault, drop_token_fields
 from .model import BadJSONError, Handler, Route, SandboxProvider, SandboxRequest, SandboxResponse
 from .state import ProviderState
 
+#: Alias: handlers receive a :class:`ProviderState` ("SandboxState" is the name ``model.py`` uses).
+SandboxState = ProviderState
+
 __all__ = [
     "FAULT_KINDS",
     "BadJSONError",
@@ -28,9 +31,7 @@ __all__ = [
     "SandboxProvider",
     "SandboxRequest",
     "SandboxResponse",
+    "SandboxState",
     "drop_token_fields",
     "main",
 ]
-
-# Handlers receive a ProviderState; "SandboxState" is the name model.py's docstring uses.
-SandboxState = ProviderState
