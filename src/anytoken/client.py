@@ -360,7 +360,7 @@ class Client:
         """(error to raise, 0) or (None, seconds to wait before the next attempt)."""
         error = failure.error
         verdict = classify(failure, idempotent=request.kind_info.idempotent, policy=policy)
-        if verdict == "ambiguous" and request.kind_info.persistent:
+        if request.kind_info.persistent and (verdict == "ambiguous" or _created_but_unreadable(error)):
             return _ambiguous(request, error), 0.0
         if verdict != "retry" or attempt >= policy.max_attempts:
             return error, 0.0
@@ -431,6 +431,11 @@ def _check_timeout(timeout: float | None) -> None:
         return
     if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout < 3600:
         raise InvalidParameterError([("timeout", "must be a number of seconds between 0 and 3600")])
+
+
+def _created_but_unreadable(error: AnytokenError) -> bool:
+    """A success status whose answer could not be read: the resource exists, its secret is lost."""
+    return isinstance(error, MalformedResponseError) and (error.status is None or 200 <= error.status < 300)
 
 
 def _ambiguous(request: TokenRequest, error: AnytokenError) -> AmbiguousMintError:

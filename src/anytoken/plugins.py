@@ -283,7 +283,7 @@ class Registry:
             if impl.plugin is not plugin:
                 continue
             try:
-                declared: list[object] = list(impl.function())
+                declared: list[object] = list(cast("Iterable[object]", impl.function()))
             except Exception as exc:
                 raise PluginError(
                     f"anytoken_providers() raised {type(exc).__name__}: {exc}", plugin=name, distribution=distribution

@@ -132,6 +132,10 @@ class Sandbox:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    def provider(self, name: str) -> SandboxProvider:
+        """The emulation of ``name`` (its routes, seed keys, examples, not-found and invalid inputs)."""
+        return self._provider(name)
+
     def _provider(self, name: str) -> SandboxProvider:
         try:
             return self._providers[name]
@@ -173,7 +177,9 @@ class Sandbox:
         import anytoken
 
         base_urls = {name: self.base_url(name) for name in self._providers}
-        creds = {name: dict(p.credentials) for name, p in self._providers.items()}
+        base_urls.update(kwargs.pop("base_urls", None) or {})
+        creds: dict[str, Any] = {name: dict(p.credentials) for name, p in self._providers.items()}
+        creds.update(kwargs.pop("credentials", None) or {})
         return anytoken.Client(base_urls=base_urls, credentials=creds, **kwargs)
 
     def info(self) -> dict[str, Any]:

@@ -1,0 +1,132 @@
+"""The fault matrix: every sandbox fault against every installed provider and kind, sync and async.
+
+Each call must end within its deadline with a Token or the right typed error — never an untyped exception,
+never a hang — and the sandbox must never count more created persistent tokens than successes plus
+ambiguous failures (no blind retry duplicated a resource). Open file descriptors are measured around the
+matrix to catch leaked sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import anytoken
+from anytoken import errors
+from anytoken.sandbox import Fault, Sandbox
+
+TIMEOUT = 0.25
+DEADLINE = 1.2
+POLICY = anytoken.RetryPolicy(max_attempts=3, backoff=0.01, max_backoff=0.02, max_retry_after=0.2, deadline=DEADLINE)
+SLACK = 0.6  # scheduling noise on a shared 2-core machine
+
+OK = anytoken.Token
+E = errors
+
+# fault name -> (fault, times, outcome for idempotent kinds, outcome for persistent kinds)
+FAULTS: dict[str, tuple[Fault, int | None, tuple[type, ...], tuple[type, ...]]] = {
+    "latency": (Fault.latency(1.0), None, (E.DeadlineExceededError,), (E.AmbiguousMintError,)),
+    "status_500_once": (Fault.http_status(500), 1, (OK,), (E.AmbiguousMintError,)),
+    "status_502_always": (Fault.http_status(502), None, (E.ProviderUnavailableError,), (E.AmbiguousMintError,)),
+    "status_429_once": (Fault.http_status(429, retry_after=0.05), 1, (OK,), (OK,)),
+    "status_429_long": (Fault.http_status(429, retry_after=3600), None, (E.RateLimitedError,), (E.RateLimitedError,)),
+    "status_503_ms_once": (Fault.http_status(503, retry_after_ms=20), 1, (OK,), (OK,)),
+    "status_503_always": (Fault.http_status(503), None, (E.ProviderUnavailableError,), (E.ProviderUnavailableError,)),
+    "reset": (Fault("reset"), 1, (OK,), (E.AmbiguousMintError,)),
+    "reset_mid_body": (Fault("reset_mid_body"), 1, (OK,), (E.AmbiguousMintError,)),
+    "truncated": (Fault("truncated"), 1, (OK,), (E.AmbiguousMintError,)),
+    "malformed_json": (Fault("malformed_json"), None, (E.MalformedResponseError, OK), (E.AmbiguousMintError, OK)),
+    "non_json": (Fault("non_json"), None, (E.MalformedResponseError, OK), (E.AmbiguousMintError, OK)),
+    "wrong_content_type": (Fault("wrong_content_type", content_type="text/html"), None, (E.MalformedResponseError, OK), (E.AmbiguousMintError, OK)),
+    "missing_token": (Fault("missing_token"), None, (E.MalformedResponseError,), (E.AmbiguousMintError,)),
+    "huge_body": (Fault("huge_body"), None, (E.MalformedResponseError,), (E.AmbiguousMintError,)),
+    "huge_body_chunked": (Fault("huge_body", chunked=True), None, (E.MalformedResponseError,), (E.AmbiguousMintError,)),
+    "drip": (Fault("drip", chunk_size=1, interval=0.2), None, (E.DeadlineExceededError, E.ProviderUnavailableError), (E.AmbiguousMintError,)),
+}
+
+
+def _open_fds() -> int:
+    return len(os.listdir(f"/proc/{os.getpid()}/fd")) if os.path.isdir(f"/proc/{os.getpid()}/fd") else 0
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as sb:
+        yield sb
+
+
+def _cases(sandbox: Sandbox, client: anytoken.Client) -> list[tuple[str, str, dict[str, Any], bool]]:
+    out = []
+    for info in client.list_providers():
+        if info.name not in sandbox.providers:
+            continue
+        for kind, params in sandbox.examples(info.name).items():
+            out.append((info.name, kind, params, info.kind(kind).persistent))
+    return out
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("fault_name", sorted(FAULTS))
+def test_fault_matrix(sandbox: Sandbox, fault_name: str, mode: str) -> None:
+    fault, times, want_idempotent, want_persistent = FAULTS[fault_name]
+    gc.collect()
+    fds_before = _open_fds()
+    created_before = {p: sandbox.created(p) for p in sandbox.providers}
+    successes: dict[str, int] = {}
+    ambiguous: dict[str, int] = {}
+    failures: list[str] = []
+    with sandbox.client(env={}, timeout=TIMEOUT, retry=POLICY) as client:
+        cases = _cases(sandbox, client)
+        assert cases, "no provider installed with sandbox routes"
+        for provider, kind, params, persistent in cases:
+            sandbox.clear_faults()
+            sandbox.inject(provider, "*", fault, times=times)
+            started = time.monotonic()
+            outcome: Any
+            try:
+                if mode == "sync":
+                    outcome = client.create_token(provider, kind=kind, **params)
+                else:
+                    outcome = asyncio.run(_amint(client, provider, kind, params))
+            except errors.AnytokenError as exc:
+                outcome = exc
+            except Exception as exc:  # an untyped exception is a failure of the library
+                failures.append(f"{provider}/{kind}: untyped {type(exc).__name__}: {exc}")
+                continue
+            elapsed = time.monotonic() - started
+            want = want_persistent if persistent else want_idempotent
+            if not isinstance(outcome, want):
+                failures.append(f"{provider}/{kind}: got {type(outcome).__name__} ({outcome}), want {[w.__name__ for w in want]}")
+            if elapsed > DEADLINE + SLACK:
+                failures.append(f"{provider}/{kind}: took {elapsed:.2f}s > deadline {DEADLINE}s")
+            if isinstance(outcome, anytoken.Token):
+                successes[provider] = successes.get(provider, 0) + 1
+            elif isinstance(outcome, errors.AmbiguousMintError):
+                ambiguous[provider] = ambiguous.get(provider, 0) + 1
+        sandbox.clear_faults()
+    for provider in sandbox.providers:
+        created = sandbox.created(provider) - created_before[provider]
+        persistent_kinds = [c for c in cases if c[0] == provider and c[3]]
+        if persistent_kinds:
+            allowed = successes.get(provider, 0) + ambiguous.get(provider, 0)
+            if created > allowed:
+                failures.append(f"{provider}: {created} persistent tokens created > {allowed} successes + ambiguous failures")
+    gc.collect()
+    time.sleep(0.05)
+    leaked = _open_fds() - fds_before
+    if leaked > 2:
+        failures.append(f"{leaked} file descriptors leaked")
+    assert not failures, "\n".join(failures)
+
+
+async def _amint(client: anytoken.Client, provider: str, kind: str, params: dict[str, Any]) -> anytoken.Token:
+    try:
+        return await client.acreate_token(provider, kind=kind, **params)
+    finally:
+        await client.aclose()
