@@ -182,6 +182,12 @@ def test_bad_expires_in_is_rejected_before_any_request(mock_client: Callable[[Re
     assert rec.requests == []
 
 
+def test_bad_alias_names_the_alias(mock_client: Callable[[Recorder], Client]) -> None:
+    with pytest.raises(InvalidParameterError) as caught:
+        mock_client(Recorder()).create_token("qrvey", userid="u1", appid="a1", expires_in="3600")
+    assert caught.value.fields == ("expires_in",)
+
+
 def test_bad_expires_in_async(mock_client: Callable[[Recorder], Client]) -> None:
     client = mock_client(Recorder())
     with pytest.raises(InvalidParameterError):

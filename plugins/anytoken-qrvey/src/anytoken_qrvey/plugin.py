@@ -117,7 +117,9 @@ class QrveyProvider(GeneratedProvider):
         from anytoken_qrvey_client.types import UNSET
 
         params = dict(request.params)
+        expires_field = "expiresIn"
         if _EXPIRES_ALIAS in params:
+            expires_field = _EXPIRES_ALIAS
             alias = params.pop(_EXPIRES_ALIAS)
             if "expiresIn" in params:
                 raise InvalidParameterError(
@@ -132,7 +134,7 @@ class QrveyProvider(GeneratedProvider):
         if expires_in is not None:
             why = duration_problem(expires_in)
             if why is not None:
-                raise InvalidParameterError([("expiresIn", why)], provider=request.provider, kind=request.kind)
+                raise InvalidParameterError([(expires_field, why)], provider=request.provider, kind=request.kind)
         clientid = params.pop("clientid", None)
         body = WidgetTokenRequest(
             userid=params.pop("userid"),
