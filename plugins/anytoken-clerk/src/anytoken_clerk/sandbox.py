@@ -344,7 +344,7 @@ def create_session_token_from_template(request: SandboxRequest, state: ProviderS
 # -- POST /actor_tokens and POST /sign_in_tokens: one-time tickets ---------------------------------------
 
 
-def _ticket(state: ProviderState, *, kind: str, user_id: str, lifetime: int, extra: Mapping[str, Any]) -> tuple[str, str, int]:
+def _ticket(state: ProviderState, *, kind: str, user_id: str, lifetime: int, extra: Mapping[str, Any]) -> tuple[str, str]:
     now = int(state.now())
     ticket_id = _clerk_id(state, "act_" if kind == "actor" else "sit_")
     claims = {
@@ -356,7 +356,7 @@ def _ticket(state: ProviderState, *, kind: str, user_id: str, lifetime: int, ext
         "sub": user_id,
         **extra,
     }
-    return ticket_id, state.sign_jwt(claims, alg="RS256"), now
+    return ticket_id, state.sign_jwt(claims, alg="RS256")
 
 
 def create_actor_token(request: SandboxRequest, state: ProviderState) -> SandboxResponse:
@@ -391,7 +391,7 @@ def create_actor_token(request: SandboxRequest, state: ProviderState) -> Sandbox
         # the upstream spec documents 400/402/422 for this operation (no 404)
         return _bad_value(state, 422, "user_id", "does not match any user of this instance.")
     with state.lock:
-        ticket_id, token, _ = _ticket(state, kind="actor", user_id=user_id, lifetime=lifetime, extra={"act": actor, "smd": session_max})
+        ticket_id, token = _ticket(state, kind="actor", user_id=user_id, lifetime=lifetime, extra={"act": actor, "smd": session_max})
         now_ms = state.now_ms()
         record = {
             "object": "actor_token",
@@ -438,7 +438,7 @@ def create_sign_in_token(request: SandboxRequest, state: ProviderState) -> Sandb
             return _bad_value(state, 422, "org_id", "must be an organization the user is a member of.")
     with state.lock:
         extra = {"oid": org_id} if org_id else {}
-        ticket_id, token, _ = _ticket(state, kind="sign_in", user_id=user_id, lifetime=lifetime, extra=extra)
+        ticket_id, token = _ticket(state, kind="sign_in", user_id=user_id, lifetime=lifetime, extra=extra)
         now_ms = state.now_ms()
         record = {
             "object": "sign_in_token",
