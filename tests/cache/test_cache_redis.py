@@ -17,6 +17,7 @@ import pytest
 from cache_helpers import CachyPlugin, FakeMint, RedisServer, env_for_subprocess, make_client, run_threads, token
 from cryptography.fernet import Fernet
 
+from anytoken import Token
 from anytoken.cache import RedisBackend, TokenCache, cache_key
 from anytoken.cache import _redis as redis_module
 
@@ -258,7 +259,7 @@ def test_lock_holder_killed(redis_server: RedisServer) -> None:
         lock_name = f"anytoken:lock:{'w' * 64}"
         assert admin.exists(lock_name)
 
-        def mint() -> object:
+        def mint() -> Token:
             admin.incr("test:mints")
             return token("after-kill")
 
@@ -269,11 +270,7 @@ def test_lock_holder_killed(redis_server: RedisServer) -> None:
         assert remaining > 0.3, "the holder's lock must still be held when the others ask"
         started = time.monotonic()
         box: list[object] = []
-        callers = [
-            threading.Thread(target=lambda c=c: box.extend(c.get_or_mint("w" * 64, mint) for _ in range(1)))
-            for c in caches
-            for _ in range(5)
-        ]  # type: ignore[misc]
+        callers = [threading.Thread(target=lambda c=c: box.append(c.get_or_mint("w" * 64, mint))) for c in caches for _ in range(5)]
         for t in callers:
             t.start()
         time.sleep(0.1)
