@@ -88,7 +88,8 @@ def render(r: Json, *, command: str) -> str:
         "## Machine and method",
         "",
         f"- CPU: {m.get('cpu', '?')}, {m.get('cores', '?')} cores (shared), {m.get('memory', '?')}; Linux {m.get('kernel', '?')}; "
-        f"Python {m.get('python', '?')} (`{m.get('interpreter', '?')}`).",
+        f"Python {m.get('python', '?')} (`{m.get('interpreter', '?')}`). Load average when the run began: {m.get('loadavg', '?')} "
+        "(the machine is shared: other work running beside the benchmark shows up as wide min–max ranges).",
         f"- {m.get('pinning', '')}. The sandbox (`python -m anytoken sandbox`) is its own process; each scenario runs in a fresh "
         "client process, one at a time, in rotating order across rounds.",
         "- Raw clients replay byte-for-byte the request anytoken sent for the same provider (recorded through a transport "
@@ -251,8 +252,14 @@ def _cold(r: Json, t: Targets) -> list[str]:
         t.add("cold start, CLI", "≤ 1.5× API path", f"{_f(cli, 0)} vs {_f(api, 0)} ms = {_ratio(cli, api)}", cli <= 1.5 * api)
     imp = c.get("importtime")
     if imp:
-        out += ["", "Top-level imports of the anytoken API path (`python -X importtime`, cumulative ms, one run):", ""]
-        out += ["| module | ms |", "|---|---:|"] + [f"| {i['module']} | {i['ms']:.1f} |" for i in imp]
+        out += [
+            "",
+            "Import time of the anytoken API path by package (`python -X importtime`, one run): own time summed over each "
+            "package's modules wherever imported from, and the package's cumulative time at its first import:",
+            "",
+        ]
+        out += ["| package | own ms | cumulative ms |", "|---|---:|---:|"]
+        out += [f"| {i['module']} | {i['ms']:.1f} | {i.get('cum_ms', 0):.1f} |" for i in imp]
     return out
 
 

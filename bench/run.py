@@ -262,8 +262,9 @@ def build_targets(runner: Runner, info: Json) -> dict[str, Json]:
 def _sdk_target(name: str, p: Json, path: str, request: Json) -> Json | None:
     import base64
 
-    creds: dict[str, str] = p["credentials"]
-    key = next(iter(creds.values()), "")
+    # the key anytoken sent (a provider may have several credential fields: clerk's m2m kind uses the machine key)
+    auth = next((v for k, v in request["headers"] if k.lower() == "authorization"), "")
+    key = auth.split(" ", 1)[1] if auth.lower().startswith("bearer ") else next(iter(p["credentials"].values()), "")
     if name == "telnyx":
         m = re.fullmatch(r"/telephony_credentials/([^/]+)/token", path)
         return {"api_key": key, "credential_id": m.group(1)} if m else None
@@ -450,17 +451,17 @@ def bench_cold(runner: Runner, targets: dict[str, Json]) -> Json:
 def importtime(python: Path, env: dict[str, str], code: str) -> list[Json]:
     """`python -X importtime` of the anytoken API path: the top-level packages by cumulative import time."""
     proc = subprocess.run([str(python), "-X", "importtime", "-c", code], env=env, capture_output=True, preexec_fn=_pin(CLIENT_CORE))
-    per_top: dict[str, int] = {}
+    own: dict[str, int] = {}  # self time summed per top-level package: who pays, wherever it is imported from
+    cumulative: dict[str, int] = {}
     for line in proc.stderr.decode(errors="replace").splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
         if not m:
             continue
-        cumulative, indent, module = int(m.group(2)), len(m.group(3)), m.group(4)
-        if indent == 1:  # a module imported directly by the top level (or its first import)
-            top = module.split(".")[0]
-            per_top[top] = per_top.get(top, 0) + cumulative
-    ranked = sorted(per_top.items(), key=lambda kv: -kv[1])
-    return [{"module": k, "ms": v / 1000} for k, v in ranked[:12]]
+        top = m.group(4).split(".")[0]
+        own[top] = own.get(top, 0) + int(m.group(1))
+        cumulative.setdefault(m.group(4), int(m.group(2)))
+    ranked = sorted(own.items(), key=lambda kv: -kv[1])
+    return [{"module": k, "ms": v / 1000, "cum_ms": cumulative.get(k, 0) / 1000} for k, v in ranked[:15]]
 
 
 # -- 4. startup with many plugins (another engineer's script) -------------------------------------------------
@@ -601,6 +602,10 @@ def machine(runner: Runner) -> Json:
         mem = f"{kb / 1024 / 1024:.0f} GiB"
     except (OSError, ValueError, IndexError):
         pass
+    try:
+        load = " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        load = "?"
     versions = runner.worker({"mode": "versions", "dists": VERSION_DISTS})
     installed = set(versions.get("installed", []))
     return {
@@ -612,6 +617,7 @@ def machine(runner: Runner) -> Json:
         "versions": versions.get("versions", {}),
         "heavy_present": sorted(h for h in HEAVY_OPTIONAL if h in installed),
         "pinning": pinning_note(),
+        "loadavg": load,
         "interpreter": str(runner.python.relative_to(ROOT)) if runner.python.is_relative_to(ROOT) else str(runner.python),
     }
 
