@@ -27,6 +27,7 @@ a new connection), ``Expect: 100-continue``, trailers.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import select
 import socket
@@ -136,10 +137,8 @@ class FastHTTPTransport(httpx.BaseTransport):
             raise httpx.ConnectError(str(exc) or type(exc).__name__, request=request) from exc
         sock = conn.sock
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):  # not TCP
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            except OSError:  # pragma: no cover - not TCP
-                pass
         return _Conn(conn)
 
     # -- httpx interface ----------------------------------------------------------------------------
@@ -198,12 +197,9 @@ class FastHTTPTransport(httpx.BaseTransport):
                 conn.putheader(name, value)
         except (ValueError, http.client.HTTPException) as exc:
             raise httpx.LocalProtocolError(str(exc), request=request) from exc
-        body: bytes | Iterable[bytes] | None
         stream = request.stream
-        if isinstance(stream, httpx.ByteStream):
-            body = request.content or None  # the whole body, already in memory
-        else:
-            body = _sync_iter(stream)
+        # a ByteStream holds the whole body, already in memory; anything else is streamed
+        body: bytes | Iterable[bytes] | None = (request.content or None) if isinstance(stream, httpx.ByteStream) else _sync_iter(stream)
         try:
             if chunked and body is not None and not isinstance(body, bytes):
                 conn.endheaders(body, encode_chunked=True)
@@ -246,7 +242,9 @@ def _read_error(exc: BaseException, request: httpx.Request) -> httpx.TransportEr
 class _ResponseStream(httpx.SyncByteStream):
     __slots__ = ("_c", "_done", "_origin", "_request", "_resp", "_transport")
 
-    def __init__(self, transport: FastHTTPTransport, origin: _Origin, c: _Conn, resp: http.client.HTTPResponse, request: httpx.Request) -> None:
+    def __init__(
+        self, transport: FastHTTPTransport, origin: _Origin, c: _Conn, resp: http.client.HTTPResponse, request: httpx.Request
+    ) -> None:
         self._transport = transport
         self._origin = origin
         self._c: _Conn | None = c
