@@ -286,3 +286,24 @@ def test_lock_holder_killed(redis_server: RedisServer) -> None:
     assert len(box) == 15 and {t.value for t in box} == {"after-kill"}  # type: ignore[attr-defined]
     assert int(admin.get("test:mints")) == 2  # the dead holder's, then one more
     assert remaining - 0.1 <= elapsed <= remaining + 1.0  # they waited for the lock to expire, not much longer
+
+
+def test_advisory_window_while_another_process_refreshes(redis_server: RedisServer) -> None:
+    from anytoken.cache import RefreshPolicy
+
+    b = backend(redis_server)
+    mint = FakeMint(lifetime=120, age=100)  # born inside its advisory window
+    first = TokenCache(b).get_or_mint(KEY, mint)
+    admin = redis_server.admin()
+    admin.set(f"anytoken:lock:{KEY}", "another-process", px=5000)  # someone else is refreshing
+    other = TokenCache(b)
+    started = time.monotonic()
+    assert other.get_or_mint(KEY, mint) == first  # the valid token, at once
+    assert time.monotonic() - started < 0.5 and mint.calls == 1
+    entry = RefreshPolicy().entry(token("refreshed"), time.time())
+    assert entry is not None
+    b.set(KEY, entry)  # the other process lands its token and frees the lock
+    admin.delete(f"anytoken:lock:{KEY}")
+    time.sleep(0.3)
+    assert other.get_or_mint(KEY, mint).value == "refreshed"
+    assert mint.calls == 1

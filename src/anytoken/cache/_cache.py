@@ -43,6 +43,7 @@ log = logging.getLogger("anytoken.cache")
 _monotonic = time.monotonic
 _T = TypeVar("_T")
 _WARN_EVERY = 30.0
+_BUSY_BACKOFF = 0.25  # seconds between advisory attempts while another process holds the lock
 
 
 class _Slot:
@@ -219,11 +220,15 @@ class TokenCache:
             if slot is not None and (token is None or slot.token.value == token.value):
                 del self._slots[key]
 
-    def _advisory_failed(self, key: str, fallback: CachedToken, exc: Exception) -> Token:
+    def _defer(self, key: str, seconds: float) -> None:
+        """No advisory refresh of ``key`` for ``seconds`` (callers keep getting the valid token)."""
         with self._mutex:
             slot = self._slots.get(key)
             if slot is not None:
-                slot.retry_at = _monotonic() + self.refresh.retry_interval
+                slot.retry_at = _monotonic() + seconds
+
+    def _advisory_failed(self, key: str, fallback: CachedToken, exc: Exception) -> Token:
+        self._defer(key, self.refresh.retry_interval)
         left = fallback.usable_until - time.time()
         log.warning(
             "anytoken cache: refreshing a %s/%s token failed (%s); serving the cached one (usable %.0fs more), retrying in %gs",
@@ -284,7 +289,8 @@ class TokenCache:
                 self._remember(key, found)
                 return found.token
             if lease is None and fallback is not None:
-                return fallback.token  # another process is refreshing it
+                self._defer(key, _BUSY_BACKOFF)  # another process is refreshing it: look again shortly
+                return fallback.token
             again = self._guard("read", lambda: self.backend.get(key), None)  # re-read after acquiring or giving up
             if again is not None and ready(again):
                 self._remember(key, again)
@@ -319,6 +325,7 @@ class TokenCache:
                 self._remember(key, found)
                 return found.token
             if lease is None and fallback is not None:
+                self._defer(key, _BUSY_BACKOFF)  # another process is refreshing it: look again shortly
                 return fallback.token
             again = await self._aread(key)
             if again is not None and ready(again):
