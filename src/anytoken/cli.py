@@ -11,9 +11,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import AnytokenError, InvalidParameterError, UsageError
+
+if TYPE_CHECKING:
+    from .declarations import TokenKind
 
 __all__ = ["main"]
 
@@ -177,6 +180,7 @@ def _create(args: argparse.Namespace, rest: list[str]) -> int:
     kind = args.kind
     if kind is None and "type" in params and all(k.param("type") is None for k in info.kinds):
         kind = str(params.pop("type"))  # `--type backend` reads naturally for Unleash-style providers
+    params = _declared_names(params, info.kind(kind))
     token = client.create_token(args.provider, kind=kind, base_url=args.base_url, timeout=args.timeout, **params)
     if args.json:
         print(json.dumps(token.to_dict(reveal=True), indent=2, default=str))
@@ -205,6 +209,18 @@ def _params(rest: list[str]) -> dict[str, Any]:
         params[key] = _value(value)
         i += 1
     return params
+
+
+def _declared_names(params: dict[str, Any], kind: TokenKind) -> dict[str, Any]:
+    """Map CLI spellings onto declared names: ``--expires-in`` finds ``expiresIn``, ``--user-id`` ``user_id``."""
+    declared = {p.name.replace("_", "").lower(): p.name for p in kind.params}
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        name = key if kind.param(key) is not None else declared.get(key.replace("_", "").lower(), key)
+        if name in out:
+            raise InvalidParameterError([(name, "given twice")], provider=None, kind=kind.name)
+        out[name] = value
+    return out
 
 
 def _value(text: str) -> Any:

@@ -31,7 +31,7 @@ class Param:
 
     ``type`` is one of ``str, int, float, bool, json`` (any JSON-serialisable value), ``str_list``,
     ``datetime`` (timezone-aware, ISO 8601 accepted) or ``object`` (a JSON object). ``choices`` limits
-    a ``str``; ``minimum``/``maximum`` bound numbers. ``extra=True`` on a kind lets undeclared params through
+    a ``str``; ``minimum``/``maximum`` bound numbers. ``TokenKind(extra_params=True)`` lets undeclared params through
     (validated as JSON-serialisable) for providers that carry free-form configuration.
     """
 

@@ -140,7 +140,7 @@ def error_for_response(request: TokenRequest, status: int, headers: Mapping[str,
     """The one translation point from a provider's non-success HTTP answer to the error tree."""
     body = _decode(content[:65536])
     detail = _message_from(body)
-    detail = scrub(detail, request.secrets()) if detail else None
+    detail = scrub(detail, request.secrets()).rstrip(". ") if detail else None
     where: dict[str, Any] = {"provider": request.provider, "kind": request.kind, "status": status, "request_id": _request_id(headers, body)}
     suffix = f": {detail}" if detail else ""
     if status in (401, 403):
@@ -196,9 +196,9 @@ class Call:
 
     endpoint: Any
     client_cls: Any
-    kwargs: Mapping[str, Any]
-    headers: Mapping[str, str]
-    finish: Callable[[TokenRequest, Any], Token]
+    kwargs: Mapping[str, Any] = attrs.field(repr=False)
+    headers: Mapping[str, str] = attrs.field(repr=False)  # holds the credentials
+    finish: Callable[[TokenRequest, Any], Token] = attrs.field(repr=False)
 
 
 _PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)

@@ -43,11 +43,21 @@ FAULTS: dict[str, tuple[Fault, int | None, tuple[type, ...], tuple[type, ...]]] 
     "truncated": (Fault("truncated"), 1, (OK,), (E.AmbiguousMintError,)),
     "malformed_json": (Fault("malformed_json"), None, (E.MalformedResponseError, OK), (E.AmbiguousMintError, OK)),
     "non_json": (Fault("non_json"), None, (E.MalformedResponseError, OK), (E.AmbiguousMintError, OK)),
-    "wrong_content_type": (Fault("wrong_content_type", content_type="text/html"), None, (E.MalformedResponseError, OK), (E.AmbiguousMintError, OK)),
+    "wrong_content_type": (
+        Fault("wrong_content_type", content_type="text/html"),
+        None,
+        (E.MalformedResponseError, OK),
+        (E.AmbiguousMintError, OK),
+    ),
     "missing_token": (Fault("missing_token"), None, (E.MalformedResponseError,), (E.AmbiguousMintError,)),
     "huge_body": (Fault("huge_body"), None, (E.MalformedResponseError,), (E.AmbiguousMintError,)),
     "huge_body_chunked": (Fault("huge_body", chunked=True), None, (E.MalformedResponseError,), (E.AmbiguousMintError,)),
-    "drip": (Fault("drip", chunk_size=1, interval=0.2), None, (E.DeadlineExceededError, E.ProviderUnavailableError), (E.AmbiguousMintError,)),
+    "drip": (
+        Fault("drip", chunk_size=1, interval=0.2),
+        None,
+        (E.DeadlineExceededError, E.ProviderUnavailableError),
+        (E.AmbiguousMintError,),
+    ),
 }
 
 

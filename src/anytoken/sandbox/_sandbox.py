@@ -327,6 +327,7 @@ class Sandbox:
         route = entry.route
         state: ProviderState = entry.state
         state._created_in_request = 0
+        state._counted_in_request = False
         try:
             response = route.handler(request, state)
         except Exception as exc:
@@ -337,7 +338,7 @@ class Sandbox:
                 500,
                 {"error": "bad_handler", "message": f"{route.operation_id} returned {type(response).__name__}"},
             )
-        if route.creates and 200 <= response.status < 300 and not state._created_in_request:
+        if route.creates and 200 <= response.status < 300 and not state._counted_in_request:
             state.count_created(route.operation_id)
         return response
 

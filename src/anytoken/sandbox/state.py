@@ -49,6 +49,7 @@ class ProviderState:
         self._requests: dict[str, int] = {}
         self._created: dict[str, int] = {}
         self._created_in_request = 0
+        self._counted_in_request = False
         self._reset_rng()
 
     def _reset_rng(self) -> None:
@@ -95,6 +96,7 @@ class ProviderState:
         with self.lock:
             self._created[operation_id] = self._created.get(operation_id, 0) + n
             self._created_in_request += n
+            self._counted_in_request = True  # even n=0: "this request created nothing" is an answer too
 
     def created(self, operation_id: str | None = None) -> int:
         """How many resources ``operation_id`` (or every operation) created."""

@@ -108,6 +108,7 @@ class OperationModel:
     body_content: str
     success_sample: Any
     error_samples: dict[int, Any]
+    declared: list[int] = attrs.field(factory=list)
     auth_header_param: bool = False
     auth_python: str = ""
     module: str = ""
@@ -500,6 +501,7 @@ def analyze_operation(doc: dict[str, Any], op: Operation, auth: Auth, token_flag
         body_content=media,
         success_sample=success,
         error_samples=errors,
+        declared=sorted(int(c) for c in op.node.get("responses", {}) if str(c).isdigit()),
         auth_header_param=auth_header_param,
     )
 

@@ -547,7 +547,7 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
     not_found: dict[str, dict[str, Any]] = {}
     for op in m.operations:
         path_params = [p for p in op.params if p.location == "path"]
-        missing_status = 400 if 400 in op.error_samples and 422 not in op.error_samples else 422
+        missing_status = 400 if 400 in op.declared and 422 not in op.declared else 422
         sandbox_ops[op.operation_id] = {
             "method": op.method.upper(),
             "path": op.path,
