@@ -142,11 +142,15 @@ class UnleashProvider(GeneratedProvider):
 
         params = request.params
         problems: list[tuple[str, str]] = []
-        token_name = params.get("token_name") or _default_name(request)
-        if not token_name.strip():
+        token_name = params.get("token_name")
+        if token_name is None:
+            token_name = _default_name(request)
+        elif not token_name.strip():
             problems.append(("token_name", "must not be empty"))
-        environment = params.get("environment") or "development"
-        if not environment.strip():
+        environment = params.get("environment")
+        if environment is None:
+            environment = "development"
+        elif not environment.strip():
             problems.append(("environment", "must not be empty"))
         project = params.get("project")
         projects = params.get("projects")
@@ -195,10 +199,14 @@ class UnleashProvider(GeneratedProvider):
         from anytoken_unleash_client.models.create_pat_schema import CreatePatSchema
 
         params = request.params
-        description = params.get("description") or _default_name(request)
-        if not description.strip():
+        description = params.get("description")
+        if description is None:
+            description = _default_name(request)
+        elif not description.strip():
             raise InvalidParameterError([("description", "must not be empty")], provider=request.provider, kind=request.kind)
-        expires_at = params.get("expires_at") or datetime.now(UTC) + PAT_DEFAULT_LIFETIME
+        expires_at = params.get("expires_at")
+        if expires_at is None:
+            expires_at = datetime.now(UTC) + PAT_DEFAULT_LIFETIME
         body = CreatePatSchema(description=description, expires_at=expires_at)
         headers = _Masked({"Authorization": request.credential("api_token")})
         return Call(endpoint=create_pat, client_cls=Client, kwargs={"body": body}, headers=headers, finish=_finish_personal)

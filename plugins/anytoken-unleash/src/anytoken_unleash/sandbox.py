@@ -206,15 +206,15 @@ def _json_body(request: SandboxRequest, state: ProviderState) -> SandboxResponse
 
 
 def _schema_problems(body: Any, *, fields: dict[str, str], required: tuple[str, ...]) -> list[dict[str, str]]:
-    """AJV's complaints about ``body`` for a schema of string / array / date-time properties."""
+    """AJV's complaint about ``body`` (Unleash runs AJV without ``allErrors``: the first problem only, the
+    ``required`` list first, then the properties in the schema's order)."""
     if not isinstance(body, dict):
         return [{"message": f"The `/body` property must be object. You sent {_js(body)}.", "path": "/body"}]
-    problems: list[dict[str, str]] = []
     for name in required:
         if name not in body:
-            problems.append(
+            return [
                 {"path": f"/body/{name}", "message": f"The `/body/{name}` property is required. It was not present on the data you sent."}
-            )
+            ]
     for name, kind in fields.items():
         if name not in body:
             continue
@@ -222,22 +222,19 @@ def _schema_problems(body: Any, *, fields: dict[str, str], required: tuple[str, 
         path = f"/body/{name}"
         if kind == "array":
             if not isinstance(value, list):
-                problems.append({"message": f"The `{path}` property must be array. You sent {_js(value)}.", "path": path})
-            else:
-                for i, item in enumerate(value):
-                    if not isinstance(item, str):
-                        problems.append(
-                            {"message": f"The `{path}/{i}` property must be string. You sent {_js(item)}.", "path": f"{path}/{i}"}
-                        )
+                return [{"message": f"The `{path}` property must be array. You sent {_js(value)}.", "path": path}]
+            for i, item in enumerate(value):
+                if not isinstance(item, str):
+                    return [{"message": f"The `{path}/{i}` property must be string. You sent {_js(item)}.", "path": f"{path}/{i}"}]
         elif not isinstance(value, str):
-            problems.append({"message": f"The `{path}` property must be string. You sent {_js(value)}.", "path": path})
+            return [{"message": f"The `{path}` property must be string. You sent {_js(value)}.", "path": path}]
         elif kind == "type" and not _TYPE_PATTERN.match(value):
-            problems.append(
+            return [
                 {"message": f"The `{path}` property must match pattern {_js(_TYPE_PATTERN_TEXT)}. You sent {_js(value)}.", "path": path}
-            )
+            ]
         elif kind == "date-time" and not _valid_date_time(value):
-            problems.append({"message": f'The `{path}` property must match format "date-time". You sent {_js(value)}.', "path": path})
-    return problems
+            return [{"message": f'The `{path}` property must match format "date-time". You sent {_js(value)}.', "path": path}]
+    return []
 
 
 def _valid_date_time(value: str) -> bool:
@@ -251,14 +248,14 @@ def _valid_date_time(value: str) -> bool:
 
 
 _API_TOKEN_FIELDS = {
-    "tokenName": "string",
+    "expiresAt": "date-time",
     "type": "type",
     "environment": "string",
     "project": "string",
     "projects": "array",
-    "expiresAt": "date-time",
+    "tokenName": "string",
 }
-_PROJECT_TOKEN_FIELDS = {"tokenName": "string", "type": "type", "environment": "string", "expiresAt": "date-time"}
+_PROJECT_TOKEN_FIELDS = {"type": "type", "environment": "string", "expiresAt": "date-time", "tokenName": "string"}
 _PAT_FIELDS = {"description": "string", "expiresAt": "date-time"}
 
 

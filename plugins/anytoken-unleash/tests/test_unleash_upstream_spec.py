@@ -1,0 +1,235 @@
+"""Every request the plugin sends and every answer the sandbox gives, checked against Unleash 8.2.0's own spec.
+
+The reference is the server's ``/docs/openapi.json`` (``../shared/upstream-specs/unleash-8.2.0-openapi.json``),
+not our ``specs/unleash.yaml``. Exchanges are recorded at the sandbox by wrapping its route handlers; request
+bodies are validated against the operation's ``requestBody`` schema and answers against the schema of the
+documented status (``$ref`` s inlined, OpenAPI 3.0 semantics via ``openapi-schema-validator``). Statuses the
+server returns but does not declare (400 on ``createApiToken`` and ``createPat``, 409 on ``createPat``, 401/403
+on the SDK endpoints) must still have Unleash's error shape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import httpx
+import pytest
+from anytoken_unleash import sandbox as unleash_sandbox
+
+from anytoken.errors import AnytokenError
+from anytoken.sandbox import Sandbox
+from anytoken.sandbox.model import SandboxProvider, SandboxRequest, SandboxResponse
+
+UPSTREAM = Path(__file__).resolve().parents[3].parent / "shared" / "upstream-specs" / "unleash-8.2.0-openapi.json"
+
+schema_validator = pytest.importorskip("openapi_schema_validator")
+
+#: (operationId, status) the server returns although its spec does not declare them
+UNDECLARED = {
+    ("createApiToken", 400),
+    ("createPat", 400),
+    ("createPat", 409),
+    ("getAllClientFeatures", 401),
+    ("getAllClientFeatures", 403),
+    ("getFrontendFeatures", 403),
+}
+ERROR_SHAPE: dict[str, Any] = {
+    "type": "object",
+    "required": ["message"],
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string"},
+        "message": {"type": "string"},
+        "details": {"type": "array", "items": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}},
+    },
+}
+
+
+@attrs.define
+class Exchange:
+    operation_id: str
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    status: int
+    response_headers: dict[str, str]
+    response_body: bytes
+
+
+def _recording(provider: SandboxProvider, log: list[Exchange]) -> SandboxProvider:
+    def wrap(route: Any) -> Any:
+        def handler(request: SandboxRequest, state: Any) -> SandboxResponse:
+            response: SandboxResponse = route.handler(request, state)
+            log.append(
+                Exchange(
+                    route.operation_id,
+                    route.method,
+                    route.path,
+                    dict(request.headers),
+                    request.body,
+                    response.status,
+                    {k.lower(): v for k, v in response.headers},
+                    response.body,
+                )
+            )
+            return response
+
+        return attrs.evolve(route, handler=handler)
+
+    return attrs.evolve(provider, routes=tuple(wrap(r) for r in provider.routes))
+
+
+def _resolve(node: Any, root: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            assert ref.startswith("#/") and ref not in seen, ref
+            target: Any = root
+            for part in ref[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            return _resolve(target, root, (*seen, ref))
+        return {k: _resolve(v, root, seen) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_resolve(v, root, seen) for v in node]
+    return node
+
+
+@pytest.fixture(scope="module")
+def upstream() -> dict[str, Any]:
+    if not UPSTREAM.is_file():
+        pytest.skip(f"upstream spec not found at {UPSTREAM}")
+    spec: dict[str, Any] = json.loads(UPSTREAM.read_text(encoding="utf-8"))
+    return spec
+
+
+def _validate(schema: dict[str, Any], instance: Any) -> None:
+    schema_validator.OAS30Validator(schema).validate(instance)
+
+
+def _check_exchange(spec: dict[str, Any], ex: Exchange, *, from_plugin: bool) -> None:
+    op = _resolve(spec["paths"][ex.path][ex.method.lower()], spec)
+    assert op["operationId"] == ex.operation_id
+    if from_plugin:
+        auth = ex.headers.get("authorization", "")
+        assert auth and not auth.lower().startswith("bearer "), "the token travels bare, as the official tools send it"
+        body_spec = op.get("requestBody")
+        if body_spec is not None:
+            assert ex.headers.get("content-type", "").startswith("application/json")
+            sent = json.loads(ex.body)
+            _validate(body_spec["content"]["application/json"]["schema"], sent)
+            assert "project" not in sent, "8.x ignores the singular project field: send projects"
+    assert ex.response_headers.get("content-type", "").startswith("application/json")
+    payload = json.loads(ex.response_body)
+    documented = op["responses"].get(str(ex.status))
+    if documented is None:
+        assert (ex.operation_id, ex.status) in UNDECLARED, f"{ex.operation_id}: {ex.status} not in the upstream spec"
+        _validate(ERROR_SHAPE, payload)
+    else:
+        _validate(documented["content"]["application/json"]["schema"], payload)
+        if ex.status >= 400:
+            _validate(ERROR_SHAPE, payload)
+    if ex.status == 201 and ex.operation_id != "createPat":
+        assert ex.response_headers.get("location") == "api-tokens"
+
+
+@pytest.fixture(scope="module")
+def recorded() -> Iterator[tuple[Sandbox, list[Exchange]]]:
+    log: list[Exchange] = []
+    with Sandbox([_recording(unleash_sandbox.sandbox_provider(), log)]) as sb:
+        yield sb, log
+
+
+def _calls(sb: Sandbox) -> list[tuple[str, dict[str, Any]]]:
+    provider = sb.provider("unleash")
+    calls: list[tuple[str, dict[str, Any]]] = list(sb.examples("unleash").items())
+    calls += [
+        ("backend", {}),
+        (
+            "backend",
+            {"token_name": "ci", "environment": "production", "projects": ["default", "mobile"], "expires_at": "2031-01-01T00:00:00+02:00"},
+        ),
+        ("frontend", {"projects": ["*"]}),
+        ("frontend", {"project": "mobile", "expires_at": "2031-05-01T10:00:00Z", "token_name": "web"}),
+        ("personal", {"description": "laptop", "expires_at": "2031-01-01T00:00:00Z"}),
+        ("personal", {"description": "laptop", "expires_at": "2031-01-01T00:00:00Z"}),  # 409: descriptions are unique
+    ]
+    calls += [(k, dict(v)) for k, v in (*provider.not_found.items(), *provider.invalid.items())]
+    return calls
+
+
+def test_requests_and_answers_match_the_upstream_spec(upstream: dict[str, Any], recorded: tuple[Sandbox, list[Exchange]]) -> None:
+    sb, log = recorded
+    sb.reset()
+    log.clear()
+    calls = _calls(sb)
+    outcomes: list[str] = []
+    with sb.client(env={}) as client:
+        for kind, params in calls:
+            try:
+                client.create_token("unleash", kind=kind, **params)
+                outcomes.append("ok")
+            except AnytokenError as exc:
+                outcomes.append(type(exc).__name__)
+        for kind, params in sb.examples("unleash").items():
+            with pytest.raises(AnytokenError):
+                client.create_token("unleash", kind=kind, credentials="*:*.0123456789abcdef-wrong", **params)
+        with pytest.raises(AnytokenError):
+            client.create_token("unleash", kind="personal", credentials=unleash_sandbox.ADMIN_API_TOKEN)
+    assert outcomes.count("ok") == len(sb.examples("unleash")) + 5, outcomes
+    assert len(log) == len(calls) + len(sb.examples("unleash")) + 1, "every call reaches the sandbox exactly once"
+    assert {ex.status for ex in log} >= {201, 400, 401, 403, 404, 409}
+    assert {ex.operation_id for ex in log} == {"createApiToken", "createProjectApiToken", "createPat"}
+    for ex in log:
+        _check_exchange(upstream, ex, from_plugin=True)
+
+
+def test_sdk_endpoints_and_raw_errors_match_the_upstream_spec(upstream: dict[str, Any], recorded: tuple[Sandbox, list[Exchange]]) -> None:
+    sb, log = recorded
+    sb.reset()
+    log.clear()
+    base = sb.base_url("unleash")
+    with sb.client(env={}) as client:
+        backend = client.create_token("unleash", kind="backend").value
+        frontend = client.create_token("unleash", kind="frontend", projects=["default"]).value
+    log.clear()
+    admin = {"Authorization": unleash_sandbox.ADMIN_API_TOKEN}
+    with httpx.Client(base_url=base) as http:
+        http.get("/api/client/features", headers={"Authorization": backend})
+        http.get("/api/client/features", headers={"Authorization": frontend})
+        http.get("/api/client/features")
+        http.get("/api/frontend", headers={"Authorization": frontend})
+        http.get("/api/frontend", headers={"Authorization": backend})
+        http.post("/api/admin/api-tokens", json={"tokenName": "x", "type": "admin"}, headers=admin)
+        http.post("/api/admin/api-tokens", json={"tokenName": "x", "type": "backend"})
+        http.post("/api/admin/api-tokens", json={"tokenName": "x", "type": "backend"}, headers={"Authorization": backend})
+        http.post("/api/admin/api-tokens", content=b"x", headers={**admin, "content-type": "text/plain"})
+        http.post("/api/admin/projects/nope/api-tokens", json={"tokenName": "x", "type": "backend"}, headers=admin)
+        http.post("/api/admin/user/tokens", json={"description": "x", "expiresAt": "2031-01-01T00:00:00Z"}, headers=admin)
+        http.post("/api/admin/user/tokens", json={"description": "x"}, headers={"Authorization": unleash_sandbox.PAT})
+    assert len(log) == 12
+    assert [ex.status for ex in log] == [200, 403, 401, 200, 403, 400, 401, 403, 415, 404, 403, 400]
+    for ex in log:
+        _check_exchange(upstream, ex, from_plugin=False)
+
+
+def test_async_requests_match_the_upstream_spec(upstream: dict[str, Any], recorded: tuple[Sandbox, list[Exchange]]) -> None:
+    sb, log = recorded
+    sb.reset()
+    log.clear()
+
+    async def run() -> None:
+        with sb.client(env={}) as client:
+            for kind, params in sb.examples("unleash").items():
+                await client.acreate_token("unleash", kind=kind, **params)
+            await client.aclose()
+
+    asyncio.run(run())
+    assert len(log) == len(sb.examples("unleash"))
+    for ex in log:
+        _check_exchange(upstream, ex, from_plugin=True)
