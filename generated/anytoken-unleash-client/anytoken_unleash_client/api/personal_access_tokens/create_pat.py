@@ -38,6 +38,11 @@ def _parse_response(
 
         return response_201
 
+    if response.status_code == 400:
+        response_400 = ErrorSchema.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = ErrorSchema.from_dict(response.json())
 
@@ -52,6 +57,16 @@ def _parse_response(
         response_404 = ErrorSchema.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorSchema.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 415:
+        response_415 = ErrorSchema.from_dict(response.json())
+
+        return response_415
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
