@@ -37,8 +37,7 @@ from .declarations import ProviderInfo
 from .errors import AnytokenError, PluginError, ProviderConflictError, UnknownProviderError
 
 if TYPE_CHECKING:
-    from importlib.metadata import EntryPoint
-
+    from ._entry_points import FoundEntryPoint as EntryPoint
     from .sandbox.model import SandboxProvider
 
 __all__ = ["BUILTIN_PROVIDERS", "AnytokenPluginWarning", "PluginRecord", "Registry", "default_registry"]
@@ -132,12 +131,11 @@ class Registry:
         records: dict[str, list[PluginRecord]] = {}
         if not self.use_entry_points:
             return records
-        from importlib.metadata import entry_points
+        from ._entry_points import scan
 
         seen: set[tuple[str, str | None]] = set()
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            dist = ep.dist.name if ep.dist is not None else None
-            version = ep.dist.version if ep.dist is not None else None
+        for ep in scan(ENTRY_POINT_GROUP):
+            dist, version = ep.distribution, ep.version
             name = ep.name.strip().lower()
             if (name, dist) in seen:  # the same distribution found twice on sys.path
                 continue

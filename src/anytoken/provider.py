@@ -14,7 +14,6 @@ import contextvars
 import json
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -82,6 +81,8 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
         return max(float(value), 0.0)
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime  # rare path: keep email out of start-up
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
