@@ -174,10 +174,8 @@ def _async(r: Json, t: Targets) -> list[str]:
         "The sandbox is one single-threaded process on its own core: above ~10–15k requests/s it, not the client, is the limit.",
         "",
     ]
-    for conc in ("50", "200"):
-        rows: Json | None = a.get(conc)
-        if not rows:
-            continue
+    for conc in sorted((k for k in a if k.isdigit()), key=int):
+        rows: Json = a[conc]
         out += [
             f"### Concurrency {conc}",
             "",

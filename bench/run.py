@@ -78,12 +78,12 @@ def log(message: str) -> None:
 class Settings:
     def __init__(self, quick: bool) -> None:
         self.quick = quick
-        self.sync_n, self.sync_warmup, self.sync_rounds = (60, 10, 1) if quick else (1000, 200, 5)
-        self.async_n, self.async_rounds = (100, 1) if quick else (1000, 3)
-        self.concurrency = (50, 200)
-        self.cold_runs = 2 if quick else 15
-        self.rss_n = 100 if quick else 2000
-        self.cache_hits, self.cache_waiters = (1000, 50) if quick else (200_000, 1000)
+        self.sync_n, self.sync_warmup, self.sync_rounds = (30, 5, 1) if quick else (1000, 200, 5)
+        self.async_n, self.async_rounds = (40, 1) if quick else (1000, 3)
+        self.concurrency = (5, 20) if quick else (50, 200)
+        self.cold_runs = 1 if quick else 15
+        self.rss_n = 50 if quick else 2000
+        self.cache_hits, self.cache_waiters = (500, 20) if quick else (200_000, 1000)
         self.regen_noop_runs = 1 if quick else 3
         self.profile_n = 50 if quick else 2000
 

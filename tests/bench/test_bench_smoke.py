@@ -53,8 +53,8 @@ def test_quick_run_writes_every_table(tmp_path: Path) -> None:
         "## Targets",
         "## 1. Per-token latency",
         "## 2. Async throughput",
-        "### Concurrency 50",
-        "### Concurrency 200",
+        "### Concurrency 5",
+        "### Concurrency 20",
         "## 3. Cold start",
         "## 6. Cached `get_token`",
         "## 7. Peak RSS",
@@ -65,7 +65,7 @@ def test_quick_run_writes_every_table(tmp_path: Path) -> None:
     anytoken_rows = {k: v for k, v in sync_rows.items() if k.startswith("anytoken|")}
     assert anytoken_rows and all("error" not in v for v in anytoken_rows.values()), anytoken_rows
     assert all("error" not in v for k, v in sync_rows.items() if k.startswith(("httpx|", "http.client|")))
-    for conc in ("50", "200"):
+    for conc in ("5", "20"):
         rows = data["async"][conc]
         assert all("error" not in v for k, v in rows.items() if k.split("|")[0] in {"anytoken", "httpx", "raw-asyncio"}), rows
     cold = data["cold"]["rows"]
