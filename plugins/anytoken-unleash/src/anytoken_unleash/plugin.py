@@ -21,12 +21,13 @@ and the emulator inside :meth:`UnleashProvider.sandbox`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
-from anytoken.errors import AuthenticationError, InvalidParameterError, NotFoundError
+from anytoken.errors import AuthenticationError, InvalidParameterError, NotFoundError, scrub
 from anytoken.provider import Call, GeneratedProvider, error_for_response, expect, malformed
 from anytoken.tokens import Token, TokenRequest
 
@@ -308,7 +309,13 @@ def _finish_personal(request: TokenRequest, response: Any) -> Token:
 def _forbidden(request: TokenRequest, response: Any, advice: str) -> AuthenticationError:
     """403 with what the credential must be (the provider's own message kept, scrubbed, in parentheses)."""
     err = error_for_response(request, int(response.status_code), dict(response.headers), response.content)
-    detail = err.message.split(": ", 1)[1].split(". Check the key", 1)[0] if ": " in err.message else ""
+    detail = ""
+    try:
+        body = json.loads(response.content or b"null")
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        detail = scrub(body["message"][:200], request.secrets())
     suffix = f" (Unleash says: {detail})" if detail else ""
     return AuthenticationError(
         f"{advice}{suffix}", provider=request.provider, kind=request.kind, status=err.status, request_id=err.request_id
