@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from . import errors
-from .api import acreate_token, create_token, default_client, list_providers, set_default_client
+from .api import acreate_token, aget_token, create_token, default_client, get_token, list_providers, set_default_client
 from .client import Client
 from .declarations import CredentialField, Param, ProviderInfo, TokenKind
 from .errors import AnytokenError
@@ -30,9 +30,11 @@ __all__ = [
     "TokenRequest",
     "__version__",
     "acreate_token",
+    "aget_token",
     "create_token",
     "default_client",
     "errors",
+    "get_token",
     "hookimpl",
     "list_providers",
     "set_default_client",

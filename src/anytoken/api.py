@@ -11,7 +11,15 @@ from .declarations import ProviderInfo
 from .retry import RetryPolicy
 from .tokens import Token
 
-__all__ = ["acreate_token", "create_token", "default_client", "list_providers", "set_default_client"]
+__all__ = [
+    "acreate_token",
+    "aget_token",
+    "create_token",
+    "default_client",
+    "get_token",
+    "list_providers",
+    "set_default_client",
+]
 
 _client: Client | None = None
 _lock = threading.Lock()
@@ -63,6 +71,58 @@ async def acreate_token(
     """Async twin of :func:`create_token`."""
     return await default_client().acreate_token(
         provider, kind=kind, credentials=credentials, base_url=base_url, timeout=timeout, retry=retry, **params
+    )
+
+
+def get_token(
+    provider: str,
+    *,
+    kind: str | None = None,
+    credentials: Mapping[str, str] | str | None = None,
+    base_url: str | None = None,
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
+    force_refresh: bool = False,
+    allow_persistent: bool = False,
+    **params: Any,
+) -> Token:
+    """A cached token while it is fresh, else a new one (single-flight per key; ``docs/cache.md``)."""
+    return default_client().get_token(
+        provider,
+        kind=kind,
+        credentials=credentials,
+        base_url=base_url,
+        timeout=timeout,
+        retry=retry,
+        force_refresh=force_refresh,
+        allow_persistent=allow_persistent,
+        **params,
+    )
+
+
+async def aget_token(
+    provider: str,
+    *,
+    kind: str | None = None,
+    credentials: Mapping[str, str] | str | None = None,
+    base_url: str | None = None,
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
+    force_refresh: bool = False,
+    allow_persistent: bool = False,
+    **params: Any,
+) -> Token:
+    """Async twin of :func:`get_token`."""
+    return await default_client().aget_token(
+        provider,
+        kind=kind,
+        credentials=credentials,
+        base_url=base_url,
+        timeout=timeout,
+        retry=retry,
+        force_refresh=force_refresh,
+        allow_persistent=allow_persistent,
+        **params,
     )
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ._secrets import Secret, fingerprint
+from .cache import CachingMixin, TokenCache
 from .declarations import ProviderInfo, TokenKind
 from .errors import (
     AmbiguousMintError,
@@ -48,8 +49,10 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-class Client:
+class Client(CachingMixin):
     """Mints tokens from any installed provider; sync and async; a context manager.
+
+    ``create_token`` always mints; ``get_token`` returns a cached token while it is fresh (``docs/cache.md``).
 
     :param timeout: seconds for each phase (connect/read/write/pool) of one HTTP attempt (finite by default).
     :param retry: the :class:`~anytoken.RetryPolicy` (attempts, backoff, overall deadline).
@@ -61,6 +64,8 @@ class Client:
     :param max_response_bytes: larger provider answers are refused without being read whole.
     :param transport / async_transport: httpx transports to use (tests, proxies, custom stacks).
     :param audit_log: write one JSON line per mint attempt to the ``anytoken.audit`` logger.
+    :param cache: the :class:`~anytoken.cache.TokenCache` behind ``get_token`` (default: in memory;
+        ``TokenCache(RedisBackend(...))`` shares tokens across processes).
     :param registry: the plugin registry (default: the process-wide one).
     """
 
@@ -78,6 +83,7 @@ class Client:
         transport: Any = None,
         async_transport: Any = None,
         audit_log: bool | None = None,
+        cache: TokenCache | None = None,
         registry: Registry | None = None,
     ) -> None:
         if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout < 3600:
@@ -95,6 +101,7 @@ class Client:
         self._transport = transport
         self._async_transport = async_transport
         self._pools: HttpPools | None = None
+        self.cache: TokenCache = cache if cache is not None else TokenCache()
         self._auditors: list[Any] = []
         if audit_log or (audit_log is None and _truthy(self.env.get("ANYTOKEN_AUDIT_LOG"))):
             from .audit import JsonLinesAuditor
@@ -124,10 +131,12 @@ class Client:
         return self._pools
 
     def close(self) -> None:
+        self.cache.close()
         if self._pools is not None:
             self._pools.close()
 
     async def aclose(self) -> None:
+        await self.cache.aclose()
         if self._pools is not None:
             await self._pools.aclose()
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import EchoPlugin  # type: ignore[import-not-found]
+from echo_support import EchoPlugin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -24,7 +24,6 @@ missing / mandatory / forced   joins the flight if there is one (waits; a failur
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 import time
@@ -124,6 +123,8 @@ class TokenCache:
                 return token
             assert flight is not None
             if not lead:
+                import asyncio  # here, not at import: sync users never pay for asyncio
+
                 result = await asyncio.wrap_future(flight)  # the flight is running: a cancelled waiter cannot cancel it
                 if result is None:
                     continue
