@@ -15,7 +15,7 @@ __all__ = ["run_demo"]
 
 def _expiry(seconds: float | None) -> str:
     if seconds is None:
-        return "unknown"
+        return "not given"
     if seconds >= 86400:
         return f"in {seconds / 86400:.1f} d"
     if seconds >= 3600:
@@ -83,10 +83,13 @@ def _table(rows: list[dict[str, Any]]) -> None:
     lines = [header]
     for r in rows:
         if "error" in r:
-            lines.append((r["provider"], r["kind"], "-", "ERROR: " + r["error"], "", "", ""))
+            lines.append((r["provider"], r["kind"], "-", "FAILED (below)", "", "", ""))
         else:
             ident = r["id"] if len(r["id"]) <= 24 else r["id"][:21] + "..."
             lines.append((r["provider"], r["kind"], r["mode"], r["token"], r["expires"], ident, f"{r['ms']:.1f}"))
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     for line in lines:
         print("  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    for r in rows:
+        if "error" in r:
+            print(f"  ! {r['error']}")

@@ -57,7 +57,7 @@ class JWTSigner:
                 try:
                     from cryptography.hazmat.primitives.asymmetric import rsa
                 except ImportError:  # pragma: no cover - depends on the environment
-                    raise RuntimeError("RS256 needs the 'cryptography' package: pip install cryptography") from None
+                    raise RuntimeError("RS256 needs the 'cryptography' package: pip install 'anytoken[sandbox]'") from None
                 self._rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             return self._rsa
 
@@ -79,10 +79,11 @@ class JWTSigner:
     def _signature(self, alg: str, signing_input: bytes) -> bytes:
         if alg in _HMAC:
             return hmac.new(self.hmac_key, signing_input, _HMAC[alg]).digest()
+        key = self._rsa_key()  # raises the clear "needs cryptography" error first
         from cryptography.hazmat.primitives import hashes
         from cryptography.hazmat.primitives.asymmetric import padding
 
-        sig: bytes = self._rsa_key().sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+        sig: bytes = key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
         return sig
 
     def verify(self, token: str, *, algorithms: Iterable[str] = ALGORITHMS) -> dict[str, Any]:
