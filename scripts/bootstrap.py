@@ -88,13 +88,32 @@ def install(with_dev: bool) -> None:
 def ensure_redis() -> None:
     if shutil.which("redis-server"):
         return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        log("installing redis-server (Debian package) for the cache tests")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        if subprocess.call(["apt-get", "update", "-qq"], env=env) == 0:
-            subprocess.call(["apt-get", "install", "-y", "-qq", "redis-server"], env=env, stdout=subprocess.DEVNULL)
+    apt_install("redis-server")
     if not shutil.which("redis-server"):
         log("redis-server is not available: the Redis tests will be skipped (install the redis-server package)")
+
+
+def apt_install(*packages: str) -> None:
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        log(f"not root or no apt-get: cannot install {' '.join(packages)}; the tests that need them will be skipped")
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    log(f"installing {' '.join(packages)} (Debian packages)")
+    if subprocess.call(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL) == 0:
+        subprocess.call(["apt-get", "install", "-y", "-qq", *packages], env=env, stdout=subprocess.DEVNULL)
+
+
+def ensure_unleash_prereqs() -> None:
+    """PostgreSQL and Node.js for the real Unleash server the `unleash` tests start (scripts/unleash_server.py)."""
+    if os.environ.get("ANYTOKEN_SKIP_UNLEASH"):
+        return
+    missing = []
+    if not (shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))):
+        missing.append("postgresql")
+    if not shutil.which("node") or not shutil.which("npm"):
+        missing += ["nodejs", "npm"]
+    if missing:
+        apt_install(*missing)
 
 
 def cmd_demo(args: list[str]) -> int:
@@ -105,6 +124,7 @@ def cmd_demo(args: list[str]) -> int:
 def cmd_test(args: list[str]) -> int:
     install(with_dev=True)
     ensure_redis()
+    ensure_unleash_prereqs()
     code = run([PY, "-m", "pytest", *args])
     if code == 5:
         log("pytest collected no tests: that is a failure")
