@@ -281,6 +281,8 @@ class ProviderInfo:
     env_param: str | None = None
     help: str = ""
     docs_url: str | None = None
+    #: (kind name a user may try, what to do instead), e.g. Unleash's refused "admin" tokens
+    kind_hints: tuple[tuple[str, str], ...] = ()
 
     @property
     def default_kind(self) -> str:
@@ -292,7 +294,8 @@ class ProviderInfo:
         for k in self.kinds:
             if k.name == name:
                 return k
-        raise UnknownKindError(self.name, str(name), [k.name for k in self.kinds])
+        hint = dict(self.kind_hints).get(str(name))
+        raise UnknownKindError(self.name, str(name), [k.name for k in self.kinds], hint=hint)
 
     def credential(self, name: str) -> CredentialField:
         for c in self.credentials:

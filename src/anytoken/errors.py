@@ -144,9 +144,10 @@ def _dist_suffix(name: str) -> str:
 class UnknownKindError(UsageError):
     """The provider has no token kind of that name."""
 
-    def __init__(self, provider: str, kind: str, available: Sequence[str]) -> None:
+    def __init__(self, provider: str, kind: str, available: Sequence[str], *, hint: str | None = None) -> None:
+        extra = f" {hint}" if hint else ""
         super().__init__(
-            f"Unknown token kind {scrub(kind[:60])!r}. Kinds of {provider}: {', '.join(available)}.",
+            f"Unknown token kind {scrub(kind[:60])!r}. Kinds of {provider}: {', '.join(available)}.{extra}",
             provider=provider,
         )
         self.available = tuple(available)

@@ -127,6 +127,10 @@ class UnleashProvider(GeneratedProvider):
             base_url_example="http://localhost:4242",
             help="Unleash feature flags (self-hosted): backend / frontend API tokens and personal access tokens.",
             docs_url="https://docs.getunleash.io/reference/api-tokens-and-client-keys",
+            kind_hints=(
+                ("admin", "Unleash 8.x refuses to create admin API tokens (400): use kind personal for a personal access token."),
+                ("client", "'client' is Unleash's deprecated name for backend tokens: use kind backend."),
+            ),
         )
 
     # -- calls --------------------------------------------------------------------------------------
