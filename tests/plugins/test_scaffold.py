@@ -211,9 +211,10 @@ def test_existing_target_is_refused_without_force(tmp_path: Path, capsys: pytest
 def test_missing_generator_says_how_to_install_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import anytoken.scaffold._generate as gen
+    import importlib.util
 
-    monkeypatch.setattr(gen.importlib.util, "find_spec", lambda name, *a: None)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "openapi_python_client" else real(name, *a))
     spec = write(tmp_path, "acme.yaml", ACME)
     code, _, err = scaffold(capsys, "acme", "--spec", str(spec), "-p", "issueAccessToken", "-o", str(tmp_path / "out"))
     assert code == 2
