@@ -54,8 +54,15 @@ def _build_parser() -> _Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    import warnings
+
+    from .plugins import AnytokenPluginWarning
+
     try:
-        return _run(args_list)
+        with warnings.catch_warnings():
+            # the CLI reports broken plugins itself (`providers` table, one-line errors): no warning spew
+            warnings.simplefilter("ignore", AnytokenPluginWarning)
+            return _run(args_list)
     except AnytokenError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -291,7 +291,10 @@ class Registry:
                     raise PluginError(
                         f"anytoken_providers() returned {type(info).__name__}, not ProviderInfo", plugin=name, distribution=distribution
                     )
-                info.check()
+                try:
+                    info.check()
+                except PluginError as exc:
+                    raise PluginError(exc.message, plugin=name, distribution=distribution) from None
                 infos.append(info)
         return infos
 

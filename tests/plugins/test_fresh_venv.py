@@ -125,16 +125,7 @@ def test_strict_mode_turns_a_broken_plugin_into_an_error(fresh_venv: Venv) -> No
     [
         ("fixraises", "anytoken_fixture_misbehaving.raises", "RuntimeError"),
         ("fixwrongtype", "anytoken_fixture_misbehaving.wrongtype:plugin", "dict"),
-        pytest.param(
-            "fixmalformed",
-            "anytoken_fixture_misbehaving.malformed",
-            "malformed declaration",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="core: Registry._declarations calls info.check() outside a try, so the PluginError of a "
-                "malformed declaration names neither the plugin nor the distribution (plugins.py)",
-            ),
-        ),
+        ("fixmalformed", "anytoken_fixture_misbehaving.malformed", "malformed declaration"),
         ("fixdeclraises", "anytoken_fixture_misbehaving.declraises", "anytoken_providers() raised ValueError"),
     ],
 )
