@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 from anytoken_clerk import sandbox as cs
 from anytoken_clerk.plugin import API_VERSION, DEFAULT_BASE_URL, plugin
@@ -23,6 +22,7 @@ from anytoken.errors import (
     ProviderRejectedError,
 )
 from anytoken.sandbox import Fault, Sandbox
+from anytoken.spec_testing import CapturingTransport
 from anytoken.testing import assert_no_secret
 
 SK = "sk_test_unit0123456789abcdef"
@@ -60,28 +60,13 @@ def _m2m(**over: Any) -> dict[str, Any]:
     return body
 
 
-class Recorder:
-    def __init__(self, status: int, payload: Any) -> None:
-        self.status, self.payload = status, payload
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(self.status, json=self.payload)
-
-    @property
-    def body(self) -> Any:
-        content = self.requests[-1].content
-        return json.loads(content) if content else None
-
-
 @pytest.fixture
-def mock() -> Iterator[Callable[[int, Any], tuple[anytoken.Client, Recorder]]]:
+def mock() -> Iterator[Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]]]:
     clients: list[anytoken.Client] = []
 
-    def make(status: int, payload: Any) -> tuple[anytoken.Client, Recorder]:
-        rec = Recorder(status, payload)
-        client = anytoken.Client(credentials=CREDS, env={}, transport=httpx.MockTransport(rec), async_transport=httpx.MockTransport(rec))
+    def make(status: int, payload: Any) -> tuple[anytoken.Client, CapturingTransport]:
+        rec = CapturingTransport(status, payload)
+        client = anytoken.Client(credentials=CREDS, env={}, transport=rec, async_transport=rec)
         clients.append(client)
         return client, rec
 
@@ -116,7 +101,7 @@ def test_declaration() -> None:
 # -- requests --------------------------------------------------------------------------------------------
 
 
-def test_m2m_request(mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]]) -> None:
+def test_m2m_request(mock: Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]]) -> None:
     client, rec = mock(201, _m2m())
     client.create_token("clerk")
     req = rec.requests[-1]
@@ -129,7 +114,7 @@ def test_m2m_request(mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]
     assert rec.body == {"token_format": "jwt", "seconds_until_expiration": 90.0, "claims": {"a": [1]}, "min_remaining_ttl_seconds": 10}
 
 
-def test_session_requests(mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]]) -> None:
+def test_session_requests(mock: Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]]) -> None:
     client, rec = mock(200, {"object": "token", "jwt": _jwt({"exp": 1_800_000_060, "sid": "sess_1"})})
     token = client.create_token("clerk", kind="session", session_id="sess_1")
     assert str(rec.requests[-1].url) == f"{DEFAULT_BASE_URL}/sessions/sess_1/tokens"
@@ -143,7 +128,7 @@ def test_session_requests(mock: Callable[[int, Any], tuple[anytoken.Client, Reco
     assert token.metadata == {"session_id": "sess/../1", "template": "hasura custom"}
 
 
-def test_actor_request_sends_only_what_was_given(mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]]) -> None:
+def test_actor_request_sends_only_what_was_given(mock: Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]]) -> None:
     ticket = _jwt({"exp": 1_800_003_600, "sub": "user_1"})
     body = {
         "object": "actor_token",
@@ -169,7 +154,7 @@ def test_actor_request_sends_only_what_was_given(mock: Callable[[int, Any], tupl
     assert rec.body == {"user_id": "user_1", "actor": {"sub": "user_2"}, "expires_in_seconds": 60, "session_max_duration_in_seconds": 30}
 
 
-def test_opaque_tickets_are_dated_from_created_at(mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]]) -> None:
+def test_opaque_tickets_are_dated_from_created_at(mock: Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]]) -> None:
     body = {
         "object": "sign_in_token",
         "id": "sit_1",
@@ -189,7 +174,7 @@ def test_opaque_tickets_are_dated_from_created_at(mock: Callable[[int, Any], tup
     assert token.metadata == {"user_id": "user_1", "status": "pending", "org_id": "org_1"}
 
 
-def test_testing_request_has_no_body(mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]]) -> None:
+def test_testing_request_has_no_body(mock: Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]]) -> None:
     client, rec = mock(200, {"object": "testing_token", "token": "1713877200-c_x", "expires_at": 1713880800})
     token = client.create_token("clerk", kind="testing")
     assert rec.requests[-1].content == b"" and str(rec.requests[-1].url) == f"{DEFAULT_BASE_URL}/testing_tokens"
@@ -199,7 +184,7 @@ def test_testing_request_has_no_body(mock: Callable[[int, Any], tuple[anytoken.C
 # -- answers ---------------------------------------------------------------------------------------------
 
 
-def test_m2m_expiry(mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]]) -> None:
+def test_m2m_expiry(mock: Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]]) -> None:
     client, _ = mock(201, _m2m(claims={"role": "x"}, scopes=["mch_" + "d" * 27]))
     token = client.create_token("clerk")
     assert token.expires_at == datetime.fromtimestamp(NOW_MS / 1000 + 600, UTC)
@@ -226,7 +211,9 @@ def test_m2m_expiry(mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]]
         (404, NotFoundError),
     ],
 )
-def test_clerk_errors_are_mapped(mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]], status: int, error: type[Exception]) -> None:
+def test_clerk_errors_are_mapped(
+    mock: Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]], status: int, error: type[Exception]
+) -> None:
     payload = {"errors": [{"message": "bad", "long_message": f"key {AK} rejected", "code": "x"}], "clerk_trace_id": "trace123"}
     client, _ = mock(status, payload)
     with pytest.raises(error) as caught:
@@ -237,7 +224,7 @@ def test_clerk_errors_are_mapped(mock: Callable[[int, Any], tuple[anytoken.Clien
     assert_no_secret(caught.value, AK, SK)
 
 
-def test_success_without_token_is_malformed(mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]]) -> None:
+def test_success_without_token_is_malformed(mock: Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]]) -> None:
     client, _ = mock(200, {"object": "token"})
     with pytest.raises(MalformedResponseError):
         client.create_token("clerk", kind="session", session_id="sess_1")
@@ -246,7 +233,7 @@ def test_success_without_token_is_malformed(mock: Callable[[int, Any], tuple[any
         client.create_token("clerk", kind="testing")
 
 
-async def test_async_matches_sync(mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]]) -> None:
+async def test_async_matches_sync(mock: Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]]) -> None:
     client, rec = mock(201, _m2m())
     a = await client.acreate_token("clerk", token_format="jwt", claims={"x": 1})
     body = rec.body
@@ -278,7 +265,7 @@ async def test_async_matches_sync(mock: Callable[[int, Any], tuple[anytoken.Clie
     ],
 )
 def test_bad_parameters_name_the_field(
-    mock: Callable[[int, Any], tuple[anytoken.Client, Recorder]], kind: str, params: dict[str, Any], field: str
+    mock: Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]], kind: str, params: dict[str, Any], field: str
 ) -> None:
     client, rec = mock(500, {})
     with pytest.raises(InvalidParameterError) as caught:

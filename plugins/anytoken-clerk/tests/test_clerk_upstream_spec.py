@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -22,118 +21,52 @@ from anytoken_clerk.plugin import API_VERSION
 
 from anytoken.errors import AnytokenError
 from anytoken.sandbox import Sandbox
-from anytoken.sandbox.model import SandboxProvider, SandboxRequest, SandboxResponse
+from anytoken.spec_testing import (
+    Exchange,
+    load_spec,
+    operation,
+    recording_sandbox,
+    resolve_refs,
+    upstream_spec_path,
+    validate,
+    validate_request,
+    validate_response,
+)
 
-UPSTREAM = Path(__file__).resolve().parents[3].parent / "shared" / "upstream-specs" / "clerk-bapi-2026-05-12.yml"
+UPSTREAM = upstream_spec_path("clerk-bapi-2026-05-12.yml")
 
-yaml = pytest.importorskip("yaml")
-schema_validator = pytest.importorskip("openapi_schema_validator")
+pytest.importorskip("yaml")
+pytest.importorskip("openapi_schema_validator")
 ValidationError = pytest.importorskip("jsonschema.exceptions").ValidationError
-
-
-@attrs.define
-class Exchange:
-    operation_id: str
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    status: int
-    response_headers: dict[str, str]
-    response_body: bytes
-
-
-def _recording(provider: SandboxProvider, log: list[Exchange]) -> SandboxProvider:
-    def wrap(route: Any) -> Any:
-        def handler(request: SandboxRequest, state: Any) -> SandboxResponse:
-            response: SandboxResponse = route.handler(request, state)
-            log.append(
-                Exchange(
-                    route.operation_id,
-                    route.method,
-                    route.path,
-                    dict(request.headers),
-                    request.body,
-                    response.status,
-                    {k.lower(): v for k, v in response.headers},
-                    response.body,
-                )
-            )
-            return response
-
-        return attrs.evolve(route, handler=handler)
-
-    return attrs.evolve(provider, routes=tuple(wrap(r) for r in provider.routes))
-
-
-def _resolve(node: Any, root: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
-    """Inline every local ``$ref`` (the token operations' schemas are not recursive)."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            assert ref.startswith("#/") and ref not in seen, ref
-            target: Any = root
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            return _resolve(target, root, (*seen, ref))
-        return {k: _resolve(v, root, seen) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_resolve(v, root, seen) for v in node]
-    return node
 
 
 @pytest.fixture(scope="module")
 def upstream() -> dict[str, Any]:
-    if not UPSTREAM.is_file():
-        pytest.skip(f"upstream spec not found at {UPSTREAM}")
-    with UPSTREAM.open(encoding="utf-8") as fh:
-        spec: dict[str, Any] = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return spec
-
-
-def _operation(spec: dict[str, Any], method: str, path: str) -> dict[str, Any]:
-    op = spec["paths"][path][method.lower()]
-    resolved: dict[str, Any] = _resolve(op, spec)
-    return resolved
-
-
-def _validate(schema: dict[str, Any], instance: Any) -> None:
-    schema_validator.OAS30Validator(schema).validate(instance)
+    return load_spec(UPSTREAM)
 
 
 def _check_exchange(spec: dict[str, Any], ex: Exchange) -> None:
-    op = _operation(spec, ex.method, ex.path)
+    op = operation(spec, ex.method, ex.path)
     assert op["operationId"] == ex.operation_id
     # -- the request the plugin sent
     auth = ex.headers.get("authorization", "")
     assert auth.startswith("Bearer ") and len(auth) > len("Bearer "), "no bearer key"
     assert ex.headers.get("clerk-api-version") == API_VERSION
-    body_spec = op.get("requestBody")
-    if body_spec is None:
-        assert ex.body in (b"", b"null"), f"{ex.operation_id} takes no body, sent {ex.body[:80]!r}"
-    else:
+    if op.get("requestBody") is not None:
         assert ex.headers.get("content-type", "").startswith("application/json")
-        if body_spec.get("required") or ex.body:
-            _validate(body_spec["content"]["application/json"]["schema"], json.loads(ex.body))
+    validate_request(spec, op, ex, no_body=(b"", b"null"))
     # -- the answer the sandbox gave
     assert ex.response_headers.get("content-type", "").startswith("application/json")
-    payload = json.loads(ex.response_body)
-    responses = op["responses"]
-    documented = responses.get(str(ex.status))
-    if documented is None:
+    if not validate_response(spec, op, ex):
         # Clerk answers a bad key with 401 on every operation, documented or not
-        assert ex.status == 401, f"{ex.operation_id}: status {ex.status} is not in the upstream spec ({sorted(responses)})"
-        schema = _resolve({"$ref": "#/components/schemas/ClerkErrors"}, spec)
-    else:
-        schema = documented["content"]["application/json"]["schema"]
-    _validate(schema, payload)
+        assert ex.status == 401, f"{ex.operation_id}: status {ex.status} is not in the upstream spec ({sorted(op['responses'])})"
+        validate(resolve_refs({"$ref": "#/components/schemas/ClerkErrors"}, spec), json.loads(ex.response_body), spec=spec)
 
 
 @pytest.fixture(scope="module")
 def recorded() -> Iterator[tuple[Sandbox, list[Exchange]]]:
-    log: list[Exchange] = []
-    with Sandbox([_recording(clerk_sandbox.sandbox_provider(), log)]) as sb:
-        yield sb, log
+    with recording_sandbox(clerk_sandbox.sandbox_provider()) as recorded:
+        yield recorded
 
 
 def _calls(sb: Sandbox) -> list[tuple[str, dict[str, Any]]]:

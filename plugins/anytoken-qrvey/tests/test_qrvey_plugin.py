@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from anytoken_qrvey import sandbox as qs
 from anytoken_qrvey._duration import duration_problem, duration_seconds
@@ -24,6 +23,7 @@ from anytoken.errors import (
     ProviderRejectedError,
 )
 from anytoken.sandbox import Sandbox
+from anytoken.spec_testing import CapturingTransport
 from anytoken.testing import assert_no_secret
 
 BASE = "https://acme.qrveyapp.com"
@@ -39,19 +39,11 @@ def _jwt(claims: dict[str, Any]) -> str:
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.c2ln"
 
 
-class Recorder:
+class Recorder(CapturingTransport):
+    """Answers with a widget token unless told otherwise."""
+
     def __init__(self, status: int = 200, payload: Any = None) -> None:
-        self.status = status
-        self.payload = payload if payload is not None else {"token": _jwt({"iat": 1_800_000_000, "exp": 1_900_000_000})}
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(self.status, json=self.payload)
-
-    @property
-    def body(self) -> Any:
-        return json.loads(self.requests[-1].content)
+        super().__init__(status, payload if payload is not None else {"token": _jwt({"iat": 1_800_000_000, "exp": 1_900_000_000})})
 
 
 @pytest.fixture
@@ -63,8 +55,8 @@ def mock_client() -> Iterator[Callable[[Recorder], Client]]:
             base_urls={"qrvey": BASE},
             credentials={"qrvey": CREDS},
             env={},
-            transport=httpx.MockTransport(recorder),
-            async_transport=httpx.MockTransport(recorder),
+            transport=recorder,
+            async_transport=recorder,
         )
         clients.append(client)
         return client

@@ -9,89 +9,52 @@ OpenAPI 3.0 semantics via ``openapi-schema-validator``).
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
-import yaml
 from anytoken_qrvey.sandbox import qrvey_sandbox
-from openapi_schema_validator import OAS30Validator
 
 from anytoken.errors import AnytokenError
-from anytoken.sandbox import Sandbox, SandboxRequest, SandboxResponse
+from anytoken.sandbox import Sandbox
+from anytoken.spec_testing import (
+    Exchange,
+    load_spec,
+    operation_by_id,
+    own_spec_path,
+    recording_sandbox,
+    resolve_refs,
+    validate_request,
+    validate_response,
+)
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "specs" / "qrvey.yaml"
-
-Exchange = tuple[str, SandboxRequest, SandboxResponse]
-
-
-def _inline(node: Any, root: dict[str, Any]) -> Any:
-    if isinstance(node, dict):
-        if "$ref" in node:
-            target: Any = root
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target[part]
-            return _inline(target, root)
-        return {k: _inline(v, root) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_inline(v, root) for v in node]
-    return node
+SPEC_PATH = own_spec_path("qrvey.yaml")
 
 
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
-    if not SPEC_PATH.exists():
-        pytest.skip(f"{SPEC_PATH} not found")
-    raw = yaml.safe_load(SPEC_PATH.read_text())
-    inlined: dict[str, Any] = _inline(raw, raw)
+    raw = load_spec(SPEC_PATH)
+    inlined: dict[str, Any] = resolve_refs(raw, raw)
     return inlined
 
 
 @pytest.fixture(scope="module")
 def recorded() -> Iterator[tuple[Sandbox, list[Exchange]]]:
     """A sandbox serving the Qrvey emulation with every route wrapped to record its exchanges."""
-    exchanges: list[Exchange] = []
-    provider = qrvey_sandbox()
-
-    def wrap(route: Any) -> Any:
-        def handler(request: SandboxRequest, state: Any) -> SandboxResponse:
-            response: SandboxResponse = route.handler(request, state)
-            exchanges.append((route.operation_id, request, response))
-            return response
-
-        return attrs.evolve(route, handler=handler)
-
-    provider = attrs.evolve(provider, routes=tuple(wrap(r) for r in provider.routes))
-    with Sandbox(providers=[provider]) as sandbox:
-        yield sandbox, exchanges
+    with recording_sandbox(qrvey_sandbox()) as recorded:
+        yield recorded
 
 
-def _operation(spec: dict[str, Any], operation_id: str) -> tuple[str, str, dict[str, Any]]:
-    for path, item in spec["paths"].items():
-        for method, op in item.items():
-            if isinstance(op, dict) and op.get("operationId") == operation_id:
-                return path, method, op
-    raise AssertionError(f"{operation_id} is not in {SPEC_PATH.name}")
-
-
-def _check(spec: dict[str, Any], operation_id: str, request: SandboxRequest, response: SandboxResponse, *, from_plugin: bool) -> None:
-    path, method, op = _operation(spec, operation_id)
-    assert request.method.lower() == method and request.path.endswith(path)
+def _check(spec: dict[str, Any], ex: Exchange, *, from_plugin: bool) -> None:
+    path, method, op = operation_by_id(spec, ex.operation_id)
+    assert ex.method.lower() == method and ex.request_path.endswith(path)
     for param in op.get("parameters", []):
         if param["in"] == "header" and param.get("required") and from_plugin:
-            assert param["name"].lower() in request.headers, f"{operation_id}: header {param['name']} not sent"
+            assert param["name"].lower() in ex.headers, f"{ex.operation_id}: header {param['name']} not sent"
     if from_plugin:
-        media = op["requestBody"]["content"]
-        assert request.headers["content-type"].split(";")[0] in media
-        OAS30Validator(media["application/json"]["schema"]).validate(json.loads(request.body))
-    documented = op["responses"].get(str(response.status))
-    assert documented is not None, f"{operation_id}: HTTP {response.status} is not documented in the spec"
-    content_type = dict(response.headers)["content-type"].split(";")[0]
-    assert content_type in documented["content"], f"{operation_id}: {content_type} not documented for {response.status}"
-    OAS30Validator(documented["content"][content_type]["schema"]).validate(json.loads(response.body))
+        validate_request(spec, op, ex)
+    assert str(ex.status) in op["responses"], f"{ex.operation_id}: HTTP {ex.status} is not documented in the spec"
+    assert validate_response(spec, op, ex), f"{ex.operation_id}: HTTP {ex.status} has no documented body"
 
 
 # Every scenario: (kind, params, credential overrides); the plugin sends each request itself.
@@ -115,7 +78,7 @@ def test_plugin_requests_and_sandbox_responses_match_the_spec(
     with sandbox.client(env={}, credentials=credentials) as client, contextlib.suppress(AnytokenError):
         client.create_token("qrvey", kind=kind, **params)
     assert len(exchanges) == 1
-    _check(spec, *exchanges[0], from_plugin=True)
+    _check(spec, exchanges[0], from_plugin=True)
 
 
 @pytest.mark.parametrize(
@@ -141,11 +104,11 @@ def test_sandbox_error_answers_match_the_spec(
         sent["x-api-key"] = sandbox.credentials("qrvey")["api_key"]
     httpx.post(sandbox.base_url("qrvey") + path, content=body, headers=sent, timeout=5)
     assert len(exchanges) == 1
-    _check(spec, *exchanges[0], from_plugin=False)
+    _check(spec, exchanges[0], from_plugin=False)
 
 
 def test_widget_request_schema_allows_widget_configuration(spec: dict[str, Any]) -> None:
-    _, _, op = _operation(spec, "generateWidgetSecurityToken")
+    _, _, op = operation_by_id(spec, "generateWidgetSecurityToken")
     schema = op["requestBody"]["content"]["application/json"]["schema"]
     assert schema["additionalProperties"] is True and schema["required"] == ["userid", "appid"]
 

@@ -26,30 +26,11 @@ from anytoken.errors import (
 )
 from anytoken.retry import RetryPolicy
 from anytoken.sandbox import Fault, Sandbox
+from anytoken.spec_testing import RecordingTransport
 from anytoken.testing import assert_no_secret
 
 OP = "CreateTelephonyCredentialToken"
 NO_RETRY = RetryPolicy(max_attempts=1)
-
-
-class Recorder(httpx.BaseTransport):
-    """A real HTTP transport that keeps every (request, response) pair."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
-        self.exchanges: list[tuple[httpx.Request, httpx.Response]] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        response = self.inner.handle_request(request)
-        content = response.read()
-        response.close()
-        copy = httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
-        self.exchanges.append((request, copy))
-        return copy
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +94,7 @@ def test_mints_the_credential_jwt(client: Client, sb: Sandbox) -> None:
 
 
 def test_sends_the_key_and_an_idempotency_key(sb: Sandbox) -> None:
-    recorder = Recorder()
+    recorder = RecordingTransport()
     with sb.client(env={}, transport=recorder, retry=NO_RETRY) as client:
         client.create_token("telnyx", credential_id=SEED_CREDENTIAL_ID)
         client.create_token("telnyx", credential_id=SEED_CREDENTIAL_ID)
@@ -125,7 +106,7 @@ def test_sends_the_key_and_an_idempotency_key(sb: Sandbox) -> None:
 
 
 def test_a_retry_reuses_the_idempotency_key(sb: Sandbox) -> None:
-    recorder = Recorder()
+    recorder = RecordingTransport()
     sb.inject("telnyx", OP, Fault.http_status(503), times=1)
     with sb.client(env={}, transport=recorder, retry=RetryPolicy(max_attempts=3, backoff=0)) as client:
         token = client.create_token("telnyx", credential_id=SEED_CREDENTIAL_ID)

@@ -11,69 +11,36 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 import pytest
-import yaml
 from anytoken_telnyx.plugin import plugin
 from anytoken_telnyx.sandbox import SANDBOX_API_KEY, SEED_CONNECTION_ID, SEED_CREDENTIAL_ID, UNKNOWN_CREDENTIAL_ID
-from openapi_schema_validator import OAS30Validator, OAS31Validator
 
 from anytoken.errors import AnytokenError
 from anytoken.sandbox import Sandbox
+from anytoken.spec_testing import (
+    RecordingTransport,
+    load_spec,
+    match_operation,
+    own_spec_path,
+    request_errors,
+    upstream_spec_path,
+    validate,
+    validate_request,
+    validate_response,
+)
 
-REPO = Path(__file__).resolve().parents[3]
-UPSTREAM = REPO.parent / "shared" / "upstream-specs" / "telnyx-sdk-client-credentials.yml"
-OWN = REPO / "specs" / "telnyx.yaml"
+UPSTREAM = upstream_spec_path("telnyx-sdk-client-credentials.yml")
+OWN = own_spec_path("telnyx.yaml")
 BASE_PATH = "/telnyx/v2"
+
+Spec = dict[str, Any]
 
 
 # -- spec helpers -----------------------------------------------------------------------------------
-
-
-def _load(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(path.read_text())
-    return data
-
-
-def _resolve(node: Any, root: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
-    """``node`` with every local ``$ref`` inlined (the specs here have no recursive schemas)."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            assert ref.startswith("#/") and ref not in seen, ref
-            target: Any = root
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            return _resolve(target, root, (*seen, ref))
-        return {k: _resolve(v, root, seen) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_resolve(v, root, seen) for v in node]
-    return node
-
-
-class Spec:
-    def __init__(self, path: Path) -> None:
-        raw = _load(path)
-        self.spec: dict[str, Any] = _resolve(raw, raw)
-        self.validator = OAS31Validator if str(raw.get("openapi", "")).startswith("3.1") else OAS30Validator
-
-    def operation(self, method: str, path: str) -> tuple[dict[str, Any], dict[str, str]]:
-        """The operation serving ``method path`` (path relative to the base URL) and its path parameters."""
-        for template, item in self.spec["paths"].items():
-            pattern = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
-            match = re.match(pattern, path)
-            if match and method.lower() in item:
-                return item[method.lower()], {k: unquote(v) for k, v in match.groupdict().items()}
-        raise AssertionError(f"{method} {path} is not an operation of {self.spec['info']['title']}")
-
-    def check(self, schema: dict[str, Any], instance: Any) -> None:
-        self.validator(schema).validate(instance)
 
 
 def _relative(url: httpx.URL) -> str:
@@ -86,24 +53,17 @@ def _relative(url: httpx.URL) -> str:
 def check_request(spec: Spec, request: httpx.Request, *, body: bool = True, auth: bool = True) -> dict[str, Any]:
     """Validate ``request`` against its operation (its JSON body unless ``body=False``, its auth header
     unless ``auth=False``)."""
-    op, path_params = spec.operation(request.method, _relative(request.url))
+    op, path_params = match_operation(spec, request.method, _relative(request.url))
     for param in op.get("parameters", []):
         if param["in"] == "path":
-            spec.check(param["schema"], path_params[param["name"]])
+            validate(param["schema"], path_params[param["name"]], spec=spec)
         elif param["in"] == "header" and param.get("required"):
             assert param["name"].lower() in request.headers
-    security = op.get("security", spec.spec.get("security", []))
+    security = op.get("security", spec.get("security", []))
     if security and auth:
-        scheme = spec.spec["components"]["securitySchemes"][next(iter(security[0]))]
+        scheme = spec["components"]["securitySchemes"][next(iter(security[0]))]
         assert scheme["scheme"] == "bearer" and request.headers["authorization"].startswith("Bearer ")
-    body_spec = op.get("requestBody")
-    if body_spec is None:
-        assert request.content == b"", f"{op['operationId']} takes no body"
-    else:
-        media = request.headers["content-type"].split(";")[0]
-        assert media in body_spec["content"], media
-        if media == "application/json" and body:
-            spec.check(body_spec["content"][media]["schema"], json.loads(request.content))
+    validate_request(spec, op, request, check_body=body)
     return op
 
 
@@ -113,59 +73,10 @@ def check_response(spec: Spec, op: dict[str, Any], response: httpx.Response) -> 
     A declared status without content is a bare answer for 404 (Telnyx sends no body there); for other
     statuses it only means the spec does not document the body."""
     declared = op["responses"].get(str(response.status_code))
-    if declared is None:
-        return False
-    content = declared.get("content")
-    if not content:
-        if response.status_code != 404:
-            return False
+    if declared is not None and not declared.get("content") and response.status_code == 404:
         assert response.content == b"", f"{op['operationId']} {response.status_code} has no documented body"
         return True
-    media = response.headers["content-type"].split(";")[0].strip()
-    assert media in content, f"{op['operationId']} {response.status_code}: {media} not in {sorted(content)}"
-    schema = content[media].get("schema", {})
-    instance: Any = response.json() if media == "application/json" else response.text
-    spec.check(schema, instance)
-    return True
-
-
-# -- recording --------------------------------------------------------------------------------------
-
-
-class SyncRecorder(httpx.BaseTransport):
-    def __init__(self, log: list[tuple[httpx.Request, httpx.Response]]) -> None:
-        self.inner = httpx.HTTPTransport()
-        self.log = log
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        response = self.inner.handle_request(request)
-        content = response.read()
-        response.close()
-        copy = httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
-        self.log.append((request, copy))
-        return copy
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-class AsyncRecorder(httpx.AsyncBaseTransport):
-    def __init__(self, log: list[tuple[httpx.Request, httpx.Response]]) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.log = log
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        response = await self.inner.handle_async_request(request)
-        content = await response.aread()
-        await response.aclose()
-        copy = httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
-        self.log.append((request, copy))
-        return copy
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
+    return validate_response(spec, op, response)
 
 
 # -- fixtures ---------------------------------------------------------------------------------------
@@ -173,14 +84,12 @@ class AsyncRecorder(httpx.AsyncBaseTransport):
 
 @pytest.fixture(scope="module")
 def upstream() -> Spec:
-    if not UPSTREAM.exists():
-        pytest.skip(f"upstream spec not found: {UPSTREAM}")
-    return Spec(UPSTREAM)
+    return load_spec(UPSTREAM)
 
 
 @pytest.fixture(scope="module")
 def own() -> Spec:
-    return Spec(OWN)
+    return load_spec(OWN, skip_if_absent=False)
 
 
 @pytest.fixture(scope="module")
@@ -190,22 +99,22 @@ def exchanges() -> Iterator[list[tuple[httpx.Request, httpx.Response]]]:
     log: list[tuple[httpx.Request, httpx.Response]] = []
     with Sandbox(providers=list(plugin.sandbox())) as sb:
         base = sb.base_url("telnyx")
-        with sb.client(env={}, transport=SyncRecorder(log)) as client:
+        with sb.client(env={}, transport=RecordingTransport(log)) as client:
             client.create_token("telnyx", credential_id=SEED_CREDENTIAL_ID)
             for bad_id in (UNKNOWN_CREDENTIAL_ID, "id with/slash and space"):
                 with pytest.raises(AnytokenError):
                     client.create_token("telnyx", credential_id=bad_id)
         wrong = {"telnyx": {"api_key": "KEY-wrong"}}
-        with sb.client(env={}, credentials=wrong, transport=SyncRecorder(log)) as client, pytest.raises(AnytokenError):
+        with sb.client(env={}, credentials=wrong, transport=RecordingTransport(log)) as client, pytest.raises(AnytokenError):
             client.create_token("telnyx", credential_id=SEED_CREDENTIAL_ID)
 
         async def amint() -> None:
-            async with sb.client(env={}, async_transport=AsyncRecorder(log)) as client:
+            async with sb.client(env={}, async_transport=RecordingTransport(log)) as client:
                 await client.acreate_token("telnyx", credential_id=SEED_CREDENTIAL_ID)
 
         asyncio.run(amint())
         auth = {"Authorization": f"Bearer {SANDBOX_API_KEY}"}
-        with httpx.Client(base_url=base, headers=auth, transport=SyncRecorder(log)) as http:
+        with httpx.Client(base_url=base, headers=auth, transport=RecordingTransport(log)) as http:
             created = http.post("/telephony_credentials", json={"connection_id": SEED_CONNECTION_ID, "name": "a", "tag": "t"})
             cid = created.json()["data"]["id"]
             http.post("/telephony_credentials", json={"connection_id": SEED_CONNECTION_ID, "expires_at": "2099-01-01T00:00:00Z"})
@@ -220,7 +129,7 @@ def exchanges() -> Iterator[list[tuple[httpx.Request, httpx.Response]]]:
             http.post(f"/telephony_credentials/{cid}/token", headers={"Idempotency-Key": "abc"})
             http.delete(f"/telephony_credentials/{cid}")
             http.delete(f"/telephony_credentials/{cid}")
-        with httpx.Client(base_url=base, transport=SyncRecorder(log)) as http:
+        with httpx.Client(base_url=base, transport=RecordingTransport(log)) as http:
             http.get(f"/telephony_credentials/{SEED_CREDENTIAL_ID}")
     yield log
 
@@ -242,8 +151,7 @@ def test_requests_match_the_upstream_spec(upstream: Spec, exchanges: list[tuple[
             check_request(upstream, request, auth=auth)
             continue
         op = check_request(upstream, request, body=False, auth=auth)
-        schema = op["requestBody"]["content"]["application/json"]["schema"]
-        errors = list(upstream.validator(schema).iter_errors(json.loads(request.content)))
+        errors = request_errors(upstream, op, request)
         pointers = [e["source"]["pointer"] for e in response.json()["errors"]]
         assert errors or pointers == ["/connection_id"], pointers
 
@@ -262,7 +170,7 @@ def test_responses_match_the_upstream_spec(upstream: Spec, own: Spec, exchanges:
         op = check_request(upstream, request, body=False, auth=False)
         if not check_response(upstream, op, response):
             undeclared.add((op["operationId"], response.status_code))
-            own_op, _ = own.operation(request.method, _relative(request.url))
+            own_op, _ = match_operation(own, request.method, _relative(request.url))
             if str(response.status_code) in own_op["responses"]:
                 assert check_response(own, own_op, response)
             else:  # not in either spec: it must at least be Telnyx's error document
@@ -286,7 +194,7 @@ def _segment(token: str, i: int) -> dict[str, Any]:
 
 
 def test_jwt_has_the_claims_of_the_upstream_example(upstream: Spec, exchanges: list[tuple[httpx.Request, httpx.Response]]) -> None:
-    op, _ = upstream.operation("POST", "/telephony_credentials/x/token")
+    op, _ = match_operation(upstream, "POST", "/telephony_credentials/x/token")
     example = op["responses"]["201"]["content"]["text/plain"]["schema"]["example"]
     minted = next(r.text for req, r in exchanges if r.status_code == 201 and req.url.path.endswith("/token"))
     assert _segment(minted, 0) == _segment(example, 0) == {"alg": "HS512", "typ": "JWT"}

@@ -13,21 +13,28 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import attrs
 import httpx
 import pytest
 from anytoken_unleash import sandbox as unleash_sandbox
 
 from anytoken.errors import AnytokenError
 from anytoken.sandbox import Sandbox
-from anytoken.sandbox.model import SandboxProvider, SandboxRequest, SandboxResponse
+from anytoken.spec_testing import (
+    Exchange,
+    load_spec,
+    operation,
+    recording_sandbox,
+    upstream_spec_path,
+    validate,
+    validate_request,
+    validate_response,
+)
 
-UPSTREAM = Path(__file__).resolve().parents[3].parent / "shared" / "upstream-specs" / "unleash-8.2.0-openapi.json"
+UPSTREAM = upstream_spec_path("unleash-8.2.0-openapi.json")
 
-schema_validator = pytest.importorskip("openapi_schema_validator")
+pytest.importorskip("openapi_schema_validator")
 
 #: (operationId, status) the server returns although its spec does not declare them
 UNDECLARED = {
@@ -50,99 +57,39 @@ ERROR_SHAPE: dict[str, Any] = {
 }
 
 
-@attrs.define
-class Exchange:
-    operation_id: str
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    status: int
-    response_headers: dict[str, str]
-    response_body: bytes
-
-
-def _recording(provider: SandboxProvider, log: list[Exchange]) -> SandboxProvider:
-    def wrap(route: Any) -> Any:
-        def handler(request: SandboxRequest, state: Any) -> SandboxResponse:
-            response: SandboxResponse = route.handler(request, state)
-            log.append(
-                Exchange(
-                    route.operation_id,
-                    route.method,
-                    route.path,
-                    dict(request.headers),
-                    request.body,
-                    response.status,
-                    {k.lower(): v for k, v in response.headers},
-                    response.body,
-                )
-            )
-            return response
-
-        return attrs.evolve(route, handler=handler)
-
-    return attrs.evolve(provider, routes=tuple(wrap(r) for r in provider.routes))
-
-
-def _resolve(node: Any, root: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            assert ref.startswith("#/") and ref not in seen, ref
-            target: Any = root
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            return _resolve(target, root, (*seen, ref))
-        return {k: _resolve(v, root, seen) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_resolve(v, root, seen) for v in node]
-    return node
-
-
 @pytest.fixture(scope="module")
 def upstream() -> dict[str, Any]:
-    if not UPSTREAM.is_file():
-        pytest.skip(f"upstream spec not found at {UPSTREAM}")
-    spec: dict[str, Any] = json.loads(UPSTREAM.read_text(encoding="utf-8"))
-    return spec
-
-
-def _validate(schema: dict[str, Any], instance: Any) -> None:
-    schema_validator.OAS30Validator(schema).validate(instance)
+    return load_spec(UPSTREAM)
 
 
 def _check_exchange(spec: dict[str, Any], ex: Exchange, *, from_plugin: bool) -> None:
-    op = _resolve(spec["paths"][ex.path][ex.method.lower()], spec)
+    op = operation(spec, ex.method, ex.path)
     assert op["operationId"] == ex.operation_id
     if from_plugin:
         auth = ex.headers.get("authorization", "")
         assert auth and not auth.lower().startswith("bearer "), "the token travels bare, as the official tools send it"
-        body_spec = op.get("requestBody")
-        if body_spec is not None:
+        if op.get("requestBody") is not None:
             assert ex.headers.get("content-type", "").startswith("application/json")
-            sent = json.loads(ex.body)
-            _validate(body_spec["content"]["application/json"]["schema"], sent)
+            sent = validate_request(spec, op, ex)
             assert "project" not in sent, "8.x ignores the singular project field: send projects"
     assert ex.response_headers.get("content-type", "").startswith("application/json")
     payload = json.loads(ex.response_body)
     documented = op["responses"].get(str(ex.status))
     if documented is None:
         assert (ex.operation_id, ex.status) in UNDECLARED, f"{ex.operation_id}: {ex.status} not in the upstream spec"
-        _validate(ERROR_SHAPE, payload)
+        validate(ERROR_SHAPE, payload)
     else:
-        _validate(documented["content"]["application/json"]["schema"], payload)
+        assert validate_response(spec, op, ex), f"{ex.operation_id}: {ex.status} has no documented body"
         if ex.status >= 400:
-            _validate(ERROR_SHAPE, payload)
+            validate(ERROR_SHAPE, payload)
     if ex.status == 201 and ex.operation_id != "createPat":
         assert ex.response_headers.get("location") == "api-tokens"
 
 
 @pytest.fixture(scope="module")
 def recorded() -> Iterator[tuple[Sandbox, list[Exchange]]]:
-    log: list[Exchange] = []
-    with Sandbox([_recording(unleash_sandbox.sandbox_provider(), log)]) as sb:
-        yield sb, log
+    with recording_sandbox(unleash_sandbox.sandbox_provider()) as recorded:
+        yield recorded
 
 
 def _calls(sb: Sandbox) -> list[tuple[str, dict[str, Any]]]:
