@@ -227,11 +227,13 @@ async def async_impl(cfg: Json) -> tuple[AsyncMint, Callable[[], Awaitable[None]
 
         return mint, close
     rq = Replay(target["requests"][-1]) if target.get("requests") else None
-    if impl in ("httpx", "httpx+aiohttp"):
+    if impl in ("httpx", "httpx+aiohttp", "httpx-limits100"):
         import httpx
 
         assert rq is not None
         transport = _aiohttp_transport() if impl == "httpx+aiohttp" else None
+        if impl == "httpx-limits100":  # the limits anytoken's HttpPools uses: 100 connections, all kept alive
+            transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=100, max_keepalive_connections=100))
         ac = httpx.AsyncClient(transport=transport)
 
         async def mint_httpx() -> object:
@@ -482,20 +484,46 @@ def run_cache(cfg: Json) -> Json:
 
 
 def run_profile(cfg: Json) -> Json:
-    """cProfile of N sequential mints: the top functions by own time, as shares of the total."""
+    """cProfile of N mints (sequential, or at ``concurrency`` for async): top functions by own time, as shares."""
     import cProfile
-    import pstats
 
-    mint, close = sync_impl(cfg)
-    for _ in range(cfg.get("warmup", 50)):
-        mint()
     prof = cProfile.Profile()
     n = int(cfg["n"])
-    prof.enable()
-    for _ in range(n):
-        mint()
-    prof.disable()
-    close()
+    if cfg.get("concurrency"):
+
+        async def main() -> None:
+            mint, close = await async_impl(cfg)
+            conc = int(cfg["concurrency"])
+            left = [conc]
+
+            async def worker() -> None:
+                while left[0] > 0:
+                    left[0] -= 1
+                    await mint()
+
+            await asyncio.gather(*(worker() for _ in range(conc)))
+            left[0] = n
+            prof.enable()
+            await asyncio.gather(*(worker() for _ in range(conc)))
+            prof.disable()
+            await close()
+
+        asyncio.run(main())
+    else:
+        smint, sclose = sync_impl(cfg)
+        for _ in range(cfg.get("warmup", 50)):
+            smint()
+        prof.enable()
+        for _ in range(n):
+            smint()
+        prof.disable()
+        sclose()
+    return _profile_table(prof, n)
+
+
+def _profile_table(prof: Any, n: int) -> Json:
+    import pstats
+
     st: Any = pstats.Stats(prof)
     total = float(st.total_tt) or 1.0
     rows: list[Json] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 Json = dict[str, Any]
@@ -14,6 +15,7 @@ LABELS = {
     "httpx": "raw httpx",
     "httpx+fast": "raw httpx + FastHTTPTransport",
     "httpx+aiohttp": "raw httpx + httpx-aiohttp transport",
+    "httpx-limits100": "raw httpx, anytoken's pool limits (100 kept alive)",
     "http.client": "stdlib http.client (floor)",
     "aiohttp": "raw aiohttp",
     "raw-asyncio": "hand-rolled asyncio HTTP (floor)",
@@ -79,6 +81,9 @@ def render(r: Json, *, command: str) -> str:
         body += fn(r, targets)
         body.append("")
     body += _profile(r)
+    findings = Path(__file__).with_name("findings.md")
+    if findings.exists():
+        body += ["", findings.read_text().rstrip(), ""]
     m = r.get("machine") or {}
     head = [
         "# Benchmarks",

@@ -351,7 +351,7 @@ def async_jobs(targets: dict[str, Json]) -> list[tuple[str, str]]:
         jobs += [("anytoken", name), ("anytoken+aiohttp", name)]
         if "sdk" in targets[name]:
             jobs.append((f"{name}-sdk", name))
-    jobs += [("httpx", main), ("httpx+aiohttp", main), ("aiohttp", main), ("raw-asyncio", main)]
+    jobs += [("httpx", main), ("httpx-limits100", main), ("httpx+aiohttp", main), ("aiohttp", main), ("raw-asyncio", main)]
     return jobs
 
 
