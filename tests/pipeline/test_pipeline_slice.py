@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 import yaml
 from _pipeline.errors import PipelineError
-from _pipeline.fixups import enum_case_duplicates, required_only_combinators
 from conftest import mypy_strict, run_script, upstream
 from slice_spec import select_operations, slice_document
+
+from anytoken.openapi import enum_case_duplicates, required_only_combinators
 
 CLERK_TOKEN_OPERATIONS = (
     "createM2MToken",

@@ -4,7 +4,7 @@
 
     anytoken new-plugin NAME --spec FILE --operation OPID [--operation ...] [--output DIR]
         [--auth bearer|header:NAME|body:FIELD] [--token-field JSON.PATH|text] [--expires-field JSON.PATH]
-        [--env VAR] [--base-url URL] [--force]
+        [--env VAR] [--base-url URL] [--fixup NAME ...] [--force]
 
 writes ``DIR/anytoken-NAME/`` (``DIR`` defaults to ``./plugins``)::
 
@@ -22,6 +22,9 @@ the token from the success response (``text/plain``, or a JSON field named like 
 ``token``, ``jwt`` ...); the expiry from a field named like ``expires_in``/``expires_at`` (else the JWT
 ``exp``); the success status (200, 201 ...). Bad input is one line on stderr and exit 2; nothing is
 written unless everything succeeded (the plugin is built in a temporary directory, then moved).
+
+Reading, selecting and slicing the spec (and the ``--fixup`` repairs) are ``anytoken.openapi``'s, shared with
+the repository's ``scripts/slice_spec.py``.
 
 The generator is a build-time tool: the scaffold runs ``python -m openapi_python_client`` of this
 interpreter (``pip install openapi-python-client==0.29.1``). See ``docs/plugins.md``.

@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from anytoken.openapi import Operation, deref
+
 from ._errors import ScaffoldError
-from ._spec import Operation, deref
 
 _TOKEN_NAMES = (
     "access_token",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import importlib
 import os
 import re
 import shutil
@@ -13,10 +14,11 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-from . import _spec
+from anytoken import openapi
+
 from ._analyze import Auth, PluginModel, analyze_operation, base_url_of, infer_auth
 from ._errors import ScaffoldError
 from ._generate import generator_command, locate, require_generator, run_generator
@@ -63,6 +65,14 @@ def _parser() -> _Parser:
     )
     p.add_argument("--env", metavar="VAR", help="environment variable of the API key (default: NAME_API_KEY)")
     p.add_argument("--base-url", metavar="URL", help="default base URL (default: the spec's first server)")
+    p.add_argument(
+        "--fixup",
+        action="append",
+        default=[],
+        choices=sorted(openapi.FIXUPS),
+        metavar="NAME",
+        help=f"apply a declared fix-up to the sliced spec (repeatable): {', '.join(openapi.FIXUPS)}",
+    )
     p.add_argument("--force", action="store_true", help="replace an existing anytoken-NAME directory")
     return p
 
@@ -78,6 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScaffoldError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except openapi.SpecError as exc:  # an unreadable, unselectable or unsliceable spec: bad input
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -104,12 +117,31 @@ def _check_args(args: argparse.Namespace) -> None:
             raise ScaffoldError(f"--{flag.replace('_', '-')} {value!r}: expected a dotted path such as data.accessToken")
 
 
-def build_model(args: argparse.Namespace) -> tuple[PluginModel, dict[str, object], list[_spec.Operation]]:
-    """Read, check and slice the spec; infer the plugin. Raises ScaffoldError on bad input."""
-    _, doc = _spec.load(args.spec)
-    _spec.validate(doc, str(args.spec))
-    operations = _spec.select(doc, args.operation, str(args.spec))
-    sliced = _spec.slice_document(doc, operations)
+def validate(doc: dict[str, Any], source: str) -> None:
+    """Check the document with openapi-spec-validator when it is installed (it is optional)."""
+    try:
+        validator: Any = importlib.import_module("openapi_spec_validator")
+    except ImportError:
+        return
+    try:
+        validator.validate(doc)
+    except Exception as exc:
+        message = str(getattr(exc, "message", None) or exc).splitlines()[0]
+        where = "/".join(str(p) for p in getattr(exc, "path", ()) or ())
+        raise ScaffoldError(f"{source}: invalid OpenAPI document{f' at {where}' if where else ''}: {message[:300]}") from None
+
+
+def build_model(args: argparse.Namespace) -> tuple[PluginModel, dict[str, object], list[openapi.Operation]]:
+    """Read, check and slice the spec; infer the plugin. Raises ScaffoldError or SpecError on bad input."""
+    doc = openapi.as_json(openapi.read_document(args.spec))  # JSON types: response codes as strings
+    validate(doc, str(args.spec))
+    operations = openapi.select_operations(doc, args.operation, str(args.spec))
+    for op in operations:
+        if op.operation_id is None:
+            raise ScaffoldError(f"{op.label} in {args.spec} has no operationId; add one (the generated module is named after it)")
+    sliced = openapi.slice_document(doc, operations)
+    for change in openapi.apply_fixups(sliced, args.fixup):
+        print(f"fixed {change}", file=sys.stderr)
     auth = Auth.parse(args.auth) if args.auth else infer_auth(sliced, operations[0])
     models = [analyze_operation(sliced, op, auth, args.token_field, args.expires_field) for op in operations]
     seen: set[str] = set()
@@ -166,7 +198,7 @@ def _write_plugin(
     tmp: Path,
     model: PluginModel,
     sliced: dict[str, object],
-    operations: list[_spec.Operation],
+    operations: list[openapi.Operation],
     args: argparse.Namespace,
     argv: Sequence[str],
 ) -> None:
@@ -176,9 +208,10 @@ def _write_plugin(
     (tmp / "src").mkdir()
     header = [
         f"Sliced from {args.spec.name} by `anytoken new-plugin`.",
-        f"Operations: {', '.join(op.operation_id or op.label for op in operations)}.",
+        f"Operations: {', '.join(op.key for op in operations)}.",
+        *([f"Fix-ups: {', '.join(args.fixup)}."] if args.fixup else []),
     ]
-    (tmp / spec_rel).write_text(_spec.dump_yaml(sliced, header), encoding="utf-8")
+    (tmp / spec_rel).write_text(openapi.dump_yaml(sliced, header), encoding="utf-8")
     (tmp / config_rel).write_text(_CONFIG.format(name=name, package=model.client_package), encoding="utf-8")
     run_generator(tmp, spec_rel, config_rel, client_rel)
     client_dir = tmp / client_rel
