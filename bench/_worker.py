@@ -311,6 +311,36 @@ def run_sync(cfg: Json) -> Json:
     }
 
 
+def run_paired(cfg: Json) -> Json:
+    """Several sync clients in one process, interleaved in blocks: ratios that load drift cannot skew."""
+    impls: list[str] = cfg["impls"]
+    mints: dict[str, SyncMint] = {}
+    closers: list[Callable[[], None]] = []
+    for impl in impls:
+        mint, close = sync_impl({**cfg, "impl": impl})
+        for _ in range(cfg.get("warmup", 50)):
+            mint()
+        mints[impl] = mint
+        closers.append(close)
+    block, blocks = int(cfg.get("block", 50)), int(cfg["n"]) // int(cfg.get("block", 50))
+    samples: dict[str, list[int]] = {i: [] for i in impls}
+    cpu: dict[str, float] = dict.fromkeys(impls, 0.0)
+    clock = time.perf_counter_ns
+    gc.collect()
+    for b in range(blocks):
+        for impl in impls[b % len(impls) :] + impls[: b % len(impls)]:
+            mint, out = mints[impl], samples[impl]
+            c0 = time.process_time()
+            for _ in range(block):
+                t0 = clock()
+                mint()
+                out.append(clock() - t0)
+            cpu[impl] += time.process_time() - c0
+    for close in closers:
+        close()
+    return {i: {"median_us": statistics.median(samples[i]) / 1000, "cpu_us": cpu[i] * 1e6 / len(samples[i])} for i in impls}
+
+
 async def _run_async(cfg: Json) -> Json:
     mint, close = await async_impl(cfg)
     conc = int(cfg["concurrency"])
@@ -568,6 +598,7 @@ MODES: dict[str, Callable[[Json], Json]] = {
     "record": run_record,
     "cache": run_cache,
     "profile": run_profile,
+    "paired": run_paired,
     "versions": run_versions,
 }
 

@@ -326,7 +326,31 @@ def bench_sync(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
             res = runner.worker({"mode": "sync", "impl": impl, "target": targets[t], "n": s.sync_n, "warmup": s.sync_warmup})
             raw[f"{impl}|{t}"].append(res)
         log(f"sync round {rnd + 1}/{s.sync_rounds} done")
-    return {"rows": _collect(raw, ("median_us", "cpu_us", "p90_us")), "n": s.sync_n, "rounds": s.sync_rounds}
+    paired: Json = {}
+    for name, target in targets.items():
+        impls = ["anytoken", "httpx", "http.client"] + (["anytoken+fast"] if fast else []) + ([f"{name}-sdk"] if "sdk" in target else [])
+        runs = [
+            runner.worker(
+                {
+                    "mode": "paired",
+                    "impls": impls,
+                    "target": target,
+                    "n": s.sync_n,
+                    "warmup": s.sync_warmup,
+                    "block": max(1, min(50, s.sync_n // 10)),
+                }
+            )
+            for _ in range(max(1, s.sync_rounds // 2))
+        ]
+        ok = [r for r in runs if "error" not in r]
+        if not ok:
+            paired[name] = {"error": runs[0].get("error")}
+            continue
+        paired[name] = {
+            impl: {k: summarize([float(r[impl][k]) for r in ok]) for k in ("median_us", "cpu_us")} for impl in impls if impl in ok[0]
+        }
+    log("sync paired runs done")
+    return {"rows": _collect(raw, ("median_us", "cpu_us", "p90_us")), "paired": paired, "n": s.sync_n, "rounds": s.sync_rounds}
 
 
 def _collect(raw: dict[str, list[Json]], keys: Sequence[str]) -> dict[str, Json]:
