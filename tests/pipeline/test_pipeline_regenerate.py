@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from _pipeline.trees import tree_digest
-from conftest import REPO_ROOT, mypy_strict, run_script
+from pipeline_support import REPO_ROOT, mypy_strict, run_script
 
 PROVIDERS = ("telnyx", "clerk", "quadrata", "qrvey", "unleash")
 

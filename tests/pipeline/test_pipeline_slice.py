@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from _pipeline.errors import PipelineError
-from conftest import mypy_strict, run_script, upstream
+from pipeline_support import mypy_strict, run_script, upstream
 from slice_spec import select_operations, slice_document
 
 from anytoken.openapi import enum_case_duplicates, required_only_combinators
