@@ -42,6 +42,7 @@ class Token:
     id: str | None = None
     metadata: Mapping[str, Any] = attrs.field(factory=dict)
     raw: Any = attrs.field(default=None, eq=False)
+    _claims: Any = attrs.field(default=None, eq=False, repr=False, alias="_claims")  # JWT payload, decoded once
 
     @classmethod
     def from_value(
@@ -62,7 +63,7 @@ class Token:
             expires_at = _jwt.timestamp(claims, "exp")
         if id is None and claims and isinstance(claims.get("jti"), str):
             id = claims["jti"]
-        return cls(provider, kind, Secret(value), expires_at, issued, id, dict(metadata or {}), raw)
+        return cls(provider, kind, Secret(value), expires_at, issued, id, dict(metadata or {}), raw, _claims=claims or None)
 
     @property
     def value(self) -> str:
@@ -72,6 +73,8 @@ class Token:
     @property
     def claims(self) -> dict[str, Any] | None:
         """The JWT payload (unverified) when the token is a JWT."""
+        if self._claims is not None:
+            return dict(self._claims)
         return _jwt.claims(self.value)
 
     @property

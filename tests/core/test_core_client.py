@@ -227,3 +227,29 @@ def test_public_api_is_pinned() -> None:
         "list_providers",
         "set_default_client",
     }
+
+
+def test_cookies_set_by_a_provider_are_never_sent_back(make_client: Any) -> None:
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("cookie"))
+        return httpx.Response(200, json={"token": "t"}, headers={"set-cookie": "session=abc; Path=/"})
+
+    client = make_client(handler)
+    client.create_token("echo", user="u")
+    client.create_token("echo", user="u")
+    assert seen == [None, None]
+
+
+def test_base_url_merge_is_cached_but_correct(make_client: Any) -> None:
+    urls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        urls.append(str(request.url))
+        return httpx.Response(200, json={"token": "t"})
+
+    client = make_client(handler)
+    for base in ("https://a.example.com/v1", "https://b.example.com/v2", "https://a.example.com/v1"):
+        client.create_token("echo", user="u", base_url=base)
+    assert urls == ["https://a.example.com/v1/plain", "https://b.example.com/v2/plain", "https://a.example.com/v1/plain"]

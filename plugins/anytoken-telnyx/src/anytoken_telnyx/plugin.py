@@ -60,7 +60,7 @@ def _credential_id(request: TokenRequest) -> str:
     value = str(request.params["credential_id"])
     if not value.strip():
         raise InvalidParameterError([("credential_id", "must not be empty")], provider=request.provider, kind=request.kind)
-    if value != value.strip() or any(ord(c) < 32 or c == "\x7f" for c in value):
+    if value != value.strip() or not value.isprintable():  # isprintable: no control characters, C-fast
         raise InvalidParameterError(
             [("credential_id", "must not contain whitespace at its ends or control characters")],
             provider=request.provider,
