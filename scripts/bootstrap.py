@@ -78,7 +78,7 @@ def install(with_dev: bool) -> None:
     log("installing anytoken, its generated clients and built-in plugins (editable)")
     cmd: list[str | Path] = [PY, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     for p in pkgs:
-        cmd += ["-e", f"{p}[sandbox]" if p == ROOT else p]
+        cmd += ["-e", f"{p}[sandbox,fast]" if p == ROOT else p]
     if with_dev:
         cmd += ["-r", ROOT / "requirements-dev.txt"]
     must(cmd)

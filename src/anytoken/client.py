@@ -122,11 +122,15 @@ class Client(CachingMixin):
         if self._pools is None:
             from ._http import HttpPools
 
+            backend = (self.env.get("ANYTOKEN_ASYNC_TRANSPORT") or "auto").strip().lower()
+            if backend not in {"auto", "aiohttp", "httpx"}:
+                raise InvalidParameterError([("ANYTOKEN_ASYNC_TRANSPORT", "must be auto, aiohttp or httpx")])
             self._pools = HttpPools(
                 timeout=self.timeout,
                 max_response_bytes=self.max_response_bytes,
                 transport=self._transport,
                 async_transport=self._async_transport,
+                async_backend=backend,
             )
         return self._pools
 

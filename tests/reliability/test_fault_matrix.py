@@ -81,7 +81,7 @@ def _cases(sandbox: Sandbox, client: anytoken.Client) -> list[tuple[str, str, di
     return out
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", ["sync", "async", "async-httpx"])
 @pytest.mark.parametrize("fault_name", sorted(FAULTS))
 def test_fault_matrix(sandbox: Sandbox, fault_name: str, mode: str) -> None:
     fault, times, want_idempotent, want_persistent = FAULTS[fault_name]
@@ -91,7 +91,8 @@ def test_fault_matrix(sandbox: Sandbox, fault_name: str, mode: str) -> None:
     successes: dict[str, int] = {}
     ambiguous: dict[str, int] = {}
     failures: list[str] = []
-    with sandbox.client(env={}, timeout=TIMEOUT, retry=POLICY) as client:
+    env = {"ANYTOKEN_ASYNC_TRANSPORT": "httpx"} if mode == "async-httpx" else {}
+    with sandbox.client(env=env, timeout=TIMEOUT, retry=POLICY) as client:
         cases = _cases(sandbox, client)
         assert cases, "no provider installed with sandbox routes"
         for provider, kind, params, persistent in cases:
@@ -100,6 +101,8 @@ def test_fault_matrix(sandbox: Sandbox, fault_name: str, mode: str) -> None:
             started = time.monotonic()
             outcome: Any
             try:
+                if mode == "async":
+                    assert _async_transport_name(client) in ("AiohttpTransport", "AsyncHTTPTransport")
                 if mode == "sync":
                     outcome = client.create_token(provider, kind=kind, **params)
                 else:
@@ -138,6 +141,12 @@ def test_fault_matrix(sandbox: Sandbox, fault_name: str, mode: str) -> None:
     if leaked > 2:
         failures.append(f"{leaked} file descriptors leaked")
     assert not failures, "\n".join(failures)
+
+
+def _async_transport_name(client: anytoken.Client) -> str:
+    from anytoken._http import _default_async_transport
+
+    return type(_default_async_transport(__import__("httpx").Limits(), client.pools.async_backend)).__name__
 
 
 async def _amint(client: anytoken.Client, provider: str, kind: str, params: dict[str, Any]) -> anytoken.Token:
