@@ -77,5 +77,3 @@ def ok_handler(request: httpx.Request) -> httpx.Response:
     if request.headers.get("authorization") != "Bearer good-key-123456":
         return httpx.Response(401, json={"errors": [{"message": "bad key"}]}, headers={"x-request-id": "req-1"})
     return httpx.Response(200, json={"token": "tok-" + json.loads(request.content).get("user", "x")})
-
-

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from echo_support import Handler
 
 import anytoken
 from anytoken import errors
@@ -21,7 +22,7 @@ def test_mints_and_masks(make_client: Any) -> None:
 
 
 def test_async_mints(make_client: Any) -> None:
-    client = make_client()
+    client: anytoken.Client = make_client()
 
     async def go() -> anytoken.Token:
         try:
@@ -105,7 +106,7 @@ def test_status_mapping(make_client: Any, status: int, cls: type[Exception]) -> 
         client.create_token("echo", user="u")
 
 
-def test_429_retried_with_retry_after(make_client: Any, ok_handler: Any) -> None:
+def test_429_retried_with_retry_after(make_client: Any, ok_handler: Handler) -> None:
     seen = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -125,7 +126,7 @@ def test_retry_after_too_long_is_not_waited(make_client: Any) -> None:
     assert caught.value.retry_after == 3600
 
 
-def test_500_retried_for_idempotent_kind(make_client: Any, ok_handler: Any) -> None:
+def test_500_retried_for_idempotent_kind(make_client: Any, ok_handler: Handler) -> None:
     seen = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -148,7 +149,7 @@ def test_500_on_persistent_kind_is_ambiguous_not_retried(make_client: Any) -> No
     assert len(seen) == 1
 
 
-def test_connect_error_always_retried(make_client: Any, ok_handler: Any) -> None:
+def test_connect_error_always_retried(make_client: Any, ok_handler: Handler) -> None:
     seen = []
 
     def handler(request: httpx.Request) -> httpx.Response:
