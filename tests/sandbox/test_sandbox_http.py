@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -122,7 +123,7 @@ def test_chunked_request_body(sb: Sandbox) -> None:
 
 
 def test_chunked_body_from_httpx_generator(sb: Sandbox) -> None:
-    def gen():  # type: ignore[no-untyped-def]
+    def gen() -> Iterator[bytes]:
         yield b"abc"
         yield b"def"
 
