@@ -33,6 +33,39 @@ def test_credentials_and_base_url_are_part_of_the_key(cachy: CachyPlugin) -> Non
         assert cachy.calls == 3
 
 
+def test_a_changed_environment_variable_is_never_served_a_stale_key(cachy: CachyPlugin) -> None:
+    env = {"CACHY_API_KEY": "key-one-123456"}
+    with make_client(cachy, env=env) as client:
+        a = client.get_token("cachy", user="ann")
+        assert client.get_token("cachy", user="ann") is a  # memoised key
+        env["CACHY_API_KEY"] = "key-two-654321"  # rotated credential: a new key, a new token
+        b = client.get_token("cachy", user="ann")
+        assert b is not a and cachy.calls == 2
+        env["CACHY_API_KEY"] = "key-one-123456"
+        assert client.get_token("cachy", user="ann") is a
+
+
+def test_rotation_in_the_real_process_environment_is_seen(cachy: CachyPlugin, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setenv("CACHY_API_KEY", "key-one-123456")
+    with make_client(cachy, env=None) as client:
+        assert client.env is os.environ
+        a = client.get_token("cachy", user="ann")
+        assert client.get_token("cachy", user="ann") is a
+        monkeypatch.setenv("CACHY_API_KEY", "key-two-654321")
+        assert client.get_token("cachy", user="ann") is not a
+
+
+def test_call_arguments_freeze_for_the_key_memo() -> None:
+    from anytoken.cache._mixin import _freeze
+
+    assert _freeze({"b": [1, {"c": 2}], "a": "x"}) == (("a", "x"), ("b", (1, frozenset({("c", 2)}))))
+    assert _freeze({"a": 1, "b": "x"}) == _freeze({"b": "x", "a": 1})
+    with pytest.raises(TypeError):
+        _freeze({"a": {1, 2}})  # unfreezable: get_token falls back to the full path
+
+
 async def test_aget_token_and_sync_share(cachy: CachyPlugin) -> None:
     with make_client(cachy) as client:
         a = await client.aget_token("cachy", user="ann")

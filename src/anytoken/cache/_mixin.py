@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -18,6 +19,10 @@ __all__ = ["CachingMixin", "check_cacheable"]
 
 class _ClientLike(Protocol):
     cache: TokenCache
+    __dict__: dict[str, Any]
+
+    @property
+    def env(self) -> Mapping[str, str]: ...
 
     def prepare(
         self,
@@ -52,6 +57,73 @@ def check_cacheable(request: TokenRequest, *, allow_persistent: bool = False) ->
         )
 
 
+_MEMO_SIZE = 1024
+_MemoEntry = tuple[str, tuple[str, ...], tuple[Any, ...]]
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable stand-in for call arguments (raises TypeError for values it cannot freeze)."""
+    if isinstance(value, Mapping):
+        try:
+            return frozenset(value.items())  # the common case: flat, hashable values
+        except TypeError:
+            return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    hash(value)
+    return value
+
+
+def _env_values(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The current values of ``names``. For ``os.environ`` its underlying bytes dict is read directly:
+    ``os.environ.get`` encodes and decodes on every call, which would be most of a cache hit's cost."""
+    if env is os.environ:
+        raw = getattr(os.environ, "_data", None)
+        if isinstance(raw, dict):
+            return tuple(raw.get(os.fsencode(n)) for n in names)
+    return tuple(env.get(n) for n in names)
+
+
+def _env_vars(request: TokenRequest) -> tuple[str, ...]:
+    """The environment variables ``prepare`` consulted for this request (credentials, base URL)."""
+    names = [env for name in request.kind_info.credentials for env in request.info.credential(name).env]
+    if request.info.base_url_env:
+        names.append(request.info.base_url_env)
+    return tuple(names)
+
+
+def _key_for(
+    client: _ClientLike,
+    provider: str,
+    kind: str | None,
+    credentials: Mapping[str, str] | str | None,
+    base_url: str | None,
+    params: Mapping[str, Any],
+    allow_persistent: bool,
+) -> str:
+    """The cache key of a call. A hit path must not pay for ``prepare`` (validation, URL and credential
+    resolution: ~20 us), so keys are memoised per call arguments, and reused while the environment
+    variables the call depends on hold the same values."""
+    try:
+        fast: Any = (provider, kind, base_url, _freeze(credentials), _freeze(params), allow_persistent)
+    except TypeError:
+        fast = None
+    memo: dict[Any, _MemoEntry] = client.__dict__.setdefault("_get_token_memo", {})
+    if fast is not None:
+        entry = memo.get(fast)
+        if entry is not None:
+            key, names, values = entry
+            if _env_values(client.env, names) == values:
+                return key
+    request = client.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
+    check_cacheable(request, allow_persistent=allow_persistent)
+    key = cache_key(request)
+    if fast is not None and len(memo) < _MEMO_SIZE:
+        names = _env_vars(request)
+        memo[fast] = (key, names, _env_values(client.env, names))
+    return key
+
+
 class CachingMixin:
     """Cached minting for a client that has ``prepare``, ``mint``, ``amint`` and a ``cache`` (a TokenCache)."""
 
@@ -73,11 +145,13 @@ class CachingMixin:
         Only for reusable kinds; kinds whose minting creates a persistent resource need
         ``allow_persistent=True``. ``force_refresh=True`` mints a new token (one per key, however many ask).
         """
-        request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
-        check_cacheable(request, allow_persistent=allow_persistent)
-        return self.cache.get_or_mint(
-            cache_key(request), lambda: self.mint(request, timeout=timeout, retry=retry), force_refresh=force_refresh
-        )
+        key = _key_for(self, provider, kind, credentials, base_url, params, allow_persistent)
+
+        def mint() -> Token:
+            request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
+            return self.mint(request, timeout=timeout, retry=retry)
+
+        return self.cache.get_or_mint(key, mint, force_refresh=force_refresh)
 
     async def aget_token(
         self: _ClientLike,
@@ -93,11 +167,13 @@ class CachingMixin:
         **params: Any,
     ) -> Token:
         """Async twin of :meth:`get_token`."""
-        request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
-        check_cacheable(request, allow_persistent=allow_persistent)
-        return await self.cache.aget_or_mint(
-            cache_key(request), lambda: self.amint(request, timeout=timeout, retry=retry), force_refresh=force_refresh
-        )
+        key = _key_for(self, provider, kind, credentials, base_url, params, allow_persistent)
+
+        async def amint() -> Token:
+            request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
+            return await self.amint(request, timeout=timeout, retry=retry)
+
+        return await self.cache.aget_or_mint(key, amint, force_refresh=force_refresh)
 
     def invalidate(
         self: _ClientLike,
