@@ -226,6 +226,8 @@ async def async_impl(cfg: Json) -> tuple[AsyncMint, Callable[[], Awaitable[None]
             await client.aclose()
 
         return mint, close
+    if impl == "direct-aiohttp":
+        return await _direct_aiohttp(cfg)
     rq = Replay(target["requests"][-1]) if target.get("requests") else None
     if impl in ("httpx", "httpx+aiohttp", "httpx-limits100"):
         import httpx
@@ -278,6 +280,39 @@ async def async_impl(cfg: Json) -> tuple[AsyncMint, Callable[[], Awaitable[None]
 
         return mint_clerk, noop
     raise SystemExit(f"unknown async impl {impl!r}")
+
+
+async def _direct_aiohttp(cfg: Json) -> tuple[AsyncMint, Callable[[], Awaitable[None]]]:
+    """Prototype, not anytoken's code path: the plugin's plan, the generated endpoint's ``_get_kwargs`` and
+    ``_build_response`` and the plugin's ``finish``, with the request sent by aiohttp directly, no
+    ``httpx.AsyncClient`` in between (no retries, deadline or audit either): what a non-httpx async path
+    could cost."""
+    import httpx
+
+    aiohttp = _mod("aiohttp")
+    target = cfg["target"]
+    client = _anytoken_client(cfg)
+    provider, kind, params = target["provider"], target["kind"], target["params"]
+    plugin = client.registry.record(provider).plugin
+    session = aiohttp.ClientSession()
+
+    async def mint() -> object:
+        request = client.prepare(provider, kind=kind, params=params)
+        call = plugin.plan(request)
+        kw = call.endpoint._get_kwargs(**call.kwargs)
+        url = request.base_url + kw["url"]
+        headers = {**call.headers, **kw.get("headers", {})}
+        data: Any = kw.get("content")
+        if "json" in kw:
+            data = json.dumps(kw["json"]).encode()
+            headers["content-type"] = "application/json"
+        async with session.request(kw["method"].upper(), url, headers=headers, data=data, params=kw.get("params")) as r:
+            body = await r.read()
+            raw = httpx.Response(r.status, headers=list(r.raw_headers), content=body, request=httpx.Request(kw["method"], url))
+        gclient = call.client_cls(base_url=request.base_url)
+        return call.finish(request, call.endpoint._build_response(client=gclient, response=raw))
+
+    return mint, session.close
 
 
 # -- modes ------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ LABELS = {
     "httpx-limits100": "raw httpx, anytoken's pool limits (100 kept alive)",
     "http.client": "stdlib http.client (floor)",
     "aiohttp": "raw aiohttp",
+    "direct-aiohttp": "prototype: plugin + generated parsing over aiohttp, no httpx client",
     "raw-asyncio": "hand-rolled asyncio HTTP (floor)",
     "telnyx-sdk": "official telnyx SDK",
     "clerk-sdk": "official clerk-backend-api SDK",

@@ -372,7 +372,7 @@ def async_jobs(targets: dict[str, Json]) -> list[tuple[str, str]]:
     jobs: list[tuple[str, str]] = []
     names: list[str] = [n for n in ("telnyx", "clerk") if n in targets] or [main]
     for name in names:
-        jobs += [("anytoken", name), ("anytoken+aiohttp", name)]
+        jobs += [("anytoken", name), ("anytoken+aiohttp", name), ("direct-aiohttp", name)]
         if "sdk" in targets[name]:
             jobs.append((f"{name}-sdk", name))
     jobs += [("httpx", main), ("httpx-limits100", main), ("httpx+aiohttp", main), ("aiohttp", main), ("raw-asyncio", main)]
@@ -662,6 +662,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dev-python", type=Path, default=DEV_VENV / "bin" / "python", help="interpreter with the generator (regen)")
     parser.add_argument("--out", type=Path, help="markdown report (default: docs/benchmarks.md; bench/results/quick.md with --quick)")
     parser.add_argument("--results", type=Path, help="JSON results, merged across --only runs (default: bench/results/<mode>.json)")
+    parser.add_argument("--render", action="store_true", help="only re-render the report from the saved JSON results")
     args = parser.parse_args(argv)
 
     settings = Settings(args.quick)
@@ -670,6 +671,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results_path: Path = args.results or BENCH / "results" / f"{mode}.json"
     sections = list(args.only or SECTIONS)
 
+    if args.render:
+        return render_report(results_path, out_md)
     if args.python is not None:
         python = args.python
     elif args.quick:
@@ -716,15 +719,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["mode"] = mode
     log(f"done in {time.time() - started:.0f} s")
 
+    results["command"] = " ".join(["python bench/run.py", *(argv if argv is not None else sys.argv[1:])])
     results_path.parent.mkdir(parents=True, exist_ok=True)
     results_path.write_text(json.dumps(results, indent=1, default=str))
-    out_md.parent.mkdir(parents=True, exist_ok=True)
+    return render_report(results_path, out_md)
+
+
+def render_report(results_path: Path, out_md: Path) -> int:
+    if not results_path.exists():
+        log(f"no results at {results_path}: run the benchmarks first")
+        return 1
+    results: Json = json.loads(results_path.read_text())
     if str(BENCH) not in sys.path:
         sys.path.insert(0, str(BENCH))
     from report import render  # bench/report.py
 
-    out_md.write_text(render(results, command=" ".join(["python bench/run.py", *(argv if argv is not None else sys.argv[1:])])))
-    log(f"wrote {out_md} and {results_path}")
+    out_md.parent.mkdir(parents=True, exist_ok=True)
+    out_md.write_text(render(results, command=str(results.get("command", "python bench/run.py"))))
+    log(f"wrote {out_md} from {results_path}")
     return 0
 
 
