@@ -212,10 +212,12 @@ class RawAsyncPool:
 async def async_impl(cfg: Json) -> tuple[AsyncMint, Callable[[], Awaitable[None]]]:
     impl: str = cfg["impl"]
     target = cfg["target"]
-    if impl in ("anytoken", "anytoken+aiohttp"):
+    if impl in ("anytoken", "anytoken+aiohttp", "anytoken-httpx-backend"):
         kw: Json = {}
         if impl == "anytoken+aiohttp":
             kw["async_transport"] = _aiohttp_transport()
+        if impl == "anytoken-httpx-backend":  # httpx's own async pool (httpcore) instead of the default
+            kw["env"] = {**os.environ, "ANYTOKEN_ASYNC_TRANSPORT": "httpx"}
         client = _anytoken_client(cfg, **kw)
         provider, kind, params = target["provider"], target["kind"], target["params"]
 

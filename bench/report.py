@@ -9,9 +9,10 @@ from typing import Any
 Json = dict[str, Any]
 
 LABELS = {
-    "anytoken": "anytoken",
+    "anytoken": "anytoken (default)",
     "anytoken+fast": "anytoken + FastHTTPTransport",
-    "anytoken+aiohttp": "anytoken + httpx-aiohttp transport",
+    "anytoken+aiohttp": "anytoken + httpx-aiohttp package's transport",
+    "anytoken-httpx-backend": "anytoken, ANYTOKEN_ASYNC_TRANSPORT=httpx (httpcore pool)",
     "httpx": "raw httpx",
     "httpx+fast": "raw httpx + FastHTTPTransport",
     "httpx+aiohttp": "raw httpx + httpx-aiohttp transport",
@@ -236,7 +237,7 @@ def _async(r: Json, t: Targets) -> list[str]:
         if conc == "50":
             raw_cpu, aio_cpu = _med(base, "cpu_us"), _med(aio, "cpu_us")
             for job, row in rows.items():
-                if not job.startswith(("anytoken|", "anytoken+aiohttp|")) or "error" in row:
+                if not job.startswith("anytoken|") or "error" in row:
                     continue
                 label, target = _label(job)
                 cpu = _med(row, "cpu_us")

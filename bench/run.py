@@ -372,7 +372,7 @@ def async_jobs(targets: dict[str, Json]) -> list[tuple[str, str]]:
     jobs: list[tuple[str, str]] = []
     names: list[str] = [n for n in ("telnyx", "clerk") if n in targets] or [main]
     for name in names:
-        jobs += [("anytoken", name), ("anytoken+aiohttp", name), ("direct-aiohttp", name)]
+        jobs += [("anytoken", name), ("anytoken-httpx-backend", name), ("anytoken+aiohttp", name), ("direct-aiohttp", name)]
         if "sdk" in targets[name]:
             jobs.append((f"{name}-sdk", name))
     jobs += [("httpx", main), ("httpx-limits100", main), ("httpx+aiohttp", main), ("aiohttp", main), ("raw-asyncio", main)]
