@@ -26,6 +26,7 @@ Used by default for async calls when aiohttp is installed (``pip install "anytok
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -80,8 +81,9 @@ class _Body(httpx.AsyncByteStream):
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """One aiohttp session (created in the running event loop on first use) behind httpx's interface."""
 
-    def __init__(self, *, limits: httpx.Limits | None = None) -> None:
+    def __init__(self, *, limits: httpx.Limits | None = None, ssl_context: ssl.SSLContext | None = None) -> None:
         self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        self._ssl: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
         self._session: aiohttp.ClientSession | None = None
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -91,6 +93,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 limit_per_host=0,
                 keepalive_timeout=self._limits.keepalive_expiry or 5.0,
                 enable_cleanup_closed=True,
+                ssl=self._ssl,
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ._secrets import Secret, fingerprint
-from .cache import CachingMixin, TokenCache
+from .cache import CachingMixin
 from .declarations import ProviderInfo, TokenKind
 from .errors import (
     AmbiguousMintError,
@@ -38,6 +37,7 @@ from .tokens import Token, TokenRequest
 
 if TYPE_CHECKING:
     from ._http import HttpPools
+    from .cache import TokenCache
 
 __all__ = ["Client"]
 
@@ -101,7 +101,7 @@ class Client(CachingMixin):
         self._transport = transport
         self._async_transport = async_transport
         self._pools: HttpPools | None = None
-        self.cache: TokenCache = cache if cache is not None else TokenCache()
+        self._cache: TokenCache | None = cache
         self._auditors: list[Any] = []
         if audit_log or (audit_log is None and _truthy(self.env.get("ANYTOKEN_AUDIT_LOG"))):
             from .audit import JsonLinesAuditor
@@ -116,6 +116,15 @@ class Client(CachingMixin):
         return os.environ if self._env is None else self._env
 
     # -- lifecycle ----------------------------------------------------------------------------------
+
+    @property
+    def cache(self) -> TokenCache:
+        """The token cache behind ``get_token`` (an in-memory one unless given)."""
+        if self._cache is None:
+            from .cache import TokenCache
+
+            self._cache = TokenCache()
+        return self._cache
 
     @property
     def pools(self) -> HttpPools:
@@ -135,12 +144,14 @@ class Client(CachingMixin):
         return self._pools
 
     def close(self) -> None:
-        self.cache.close()
+        if self._cache is not None:
+            self._cache.close()
         if self._pools is not None:
             self._pools.close()
 
     async def aclose(self) -> None:
-        await self.cache.aclose()
+        if self._cache is not None:
+            await self._cache.aclose()
         if self._pools is not None:
             await self._pools.aclose()
 
@@ -195,7 +206,7 @@ class Client(CachingMixin):
             http=HttpSession(self.pools, url),
             info=info,
             kind_info=kind_info,
-            idempotency_key=str(uuid.uuid4()),
+            idempotency_key=_idempotency_key(),
             environment=environment,
         )
 
@@ -439,6 +450,11 @@ class Client(CachingMixin):
                 logging.getLogger("anytoken").warning("an audit hook failed: %s", getattr(fn, "__qualname__", fn))
 
 
+def _idempotency_key() -> str:
+    """128 random bits as 32 hex digits (uuid4's strength without importing uuid: ~2 ms at start-up)."""
+    return os.urandom(16).hex()
+
+
 def _check_timeout(timeout: float | None) -> None:
     if timeout is None:
         return
@@ -467,8 +483,6 @@ def translate_exception(exc: Exception, request: TokenRequest) -> Attempt | None
 
     ``sent=False`` only when the request provably never reached the server.
     """
-    import asyncio
-
     import httpx
 
     from ._http import DeadlineReachedError, ResponseTooLargeError
@@ -480,7 +494,7 @@ def translate_exception(exc: Exception, request: TokenRequest) -> Attempt | None
         return Attempt(exc, sent=True)
     if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError | httpx.PoolTimeout):
         return Attempt(ProviderUnavailableError(f"could not connect to {request.base_url} ({type(exc).__name__})", **where), sent=False)
-    if isinstance(exc, httpx.TimeoutException | TimeoutError | asyncio.TimeoutError | DeadlineReachedError):
+    if isinstance(exc, httpx.TimeoutException | TimeoutError | DeadlineReachedError):  # asyncio.TimeoutError is TimeoutError
         return Attempt(DeadlineExceededError("no answer within the timeout", **where), sent=True)
     if isinstance(exc, httpx.TransportError):
         return Attempt(ProviderUnavailableError(f"the connection failed mid-request ({type(exc).__name__})", **where), sent=True)

@@ -7,16 +7,29 @@ needs the ``anytoken[redis]`` extra and is imported only when used.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._backend import AsyncLease, CacheBackend, Lease, MemoryBackend
-from ._cache import TokenCache
-from ._key import cache_key
 from ._mixin import CachingMixin, check_cacheable
-from ._policy import CachedToken, RefreshPolicy
 
 if TYPE_CHECKING:
+    from ._backend import AsyncLease, CacheBackend, Lease, MemoryBackend
+    from ._cache import TokenCache
+    from ._key import cache_key
+    from ._policy import CachedToken, RefreshPolicy
     from ._redis import RedisBackend
+
+# loaded on first use: `import anytoken` (every CLI call, every cold start) does not pay for the cache
+_LAZY = {
+    "AsyncLease": "._backend",
+    "CacheBackend": "._backend",
+    "Lease": "._backend",
+    "MemoryBackend": "._backend",
+    "TokenCache": "._cache",
+    "cache_key": "._key",
+    "CachedToken": "._policy",
+    "RefreshPolicy": "._policy",
+}
 
 __all__ = [
     "AsyncLease",
@@ -34,6 +47,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
     if name == "RedisBackend":
         try:
             from ._redis import RedisBackend

@@ -18,8 +18,10 @@ __all__ = ["CachingMixin", "check_cacheable"]
 
 
 class _ClientLike(Protocol):
-    cache: TokenCache
     __dict__: dict[str, Any]
+
+    @property
+    def cache(self) -> TokenCache: ...
 
     @property
     def env(self) -> Mapping[str, str]: ...
