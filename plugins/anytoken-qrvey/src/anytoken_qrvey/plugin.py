@@ -93,7 +93,9 @@ class QrveyProvider(GeneratedProvider):
             kinds=(widget, admin),
             credentials=(
                 CredentialField("api_key", env=("QRVEY_API_KEY",), help="The organization's private Qrvey API key (x-api-key)."),
-                CredentialField("admin_username", env=("QRVEY_ADMIN_USERNAME",), help="The Admin Center administrator username."),
+                CredentialField(
+                    "admin_username", env=("QRVEY_ADMIN_USERNAME",), help="The Admin Center administrator username.", secret=False
+                ),
                 CredentialField("admin_access_key", env=("QRVEY_ADMIN_ACCESS_KEY",), help="The Admin Center administrator access key."),
             ),
             base_urls=(),
