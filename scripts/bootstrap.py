@@ -3,7 +3,8 @@
 
     python3.11 scripts/bootstrap.py demo     # venv + core + built-in plugins, then `anytoken demo`
     python3.11 scripts/bootstrap.py test     # + test tools and redis-server, then pytest
-    python3.11 scripts/bootstrap.py ci       # test, then regenerate --check, ruff and mypy --strict
+    python3.11 scripts/bootstrap.py checks   # regenerate --check, ruff and mypy --strict
+    python3.11 scripts/bootstrap.py ci       # test, then checks
 
 Standard library only. The virtual environment lives in ``.venv`` (``ANYTOKEN_VENV`` overrides); installs are
 skipped when nothing that defines them changed since the last run.
@@ -134,6 +135,13 @@ def cmd_test(args: list[str]) -> int:
 
 def cmd_ci(args: list[str]) -> int:
     code = cmd_test(args)
+    return cmd_checks([]) or code
+
+
+def cmd_checks(args: list[str]) -> int:
+    """regenerate --check, ruff and mypy --strict (the dev environment must exist: `setup` or `test`)."""
+    install(with_dev=True)
+    code = 0
     plugin_src = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "plugins").glob("*/src"))
     scripts = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scripts").glob("*.py"))
     checks: list[list[str | Path]] = [
@@ -159,7 +167,13 @@ def cmd_setup(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    commands: dict[str, Callable[[list[str]], int]] = {"demo": cmd_demo, "test": cmd_test, "ci": cmd_ci, "setup": cmd_setup}
+    commands: dict[str, Callable[[list[str]], int]] = {
+        "demo": cmd_demo,
+        "test": cmd_test,
+        "checks": cmd_checks,
+        "ci": cmd_ci,
+        "setup": cmd_setup,
+    }
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2
