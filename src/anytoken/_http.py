@@ -17,7 +17,6 @@ import ipaddress
 import ssl
 import threading
 import time
-import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -46,6 +45,8 @@ call_timeout: contextvars.ContextVar[float | None] = contextvars.ContextVar("any
 call_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("anytoken_call_deadline", default=None)
 
 _USER_AGENT = "anytoken"
+#: pools kept per client (per event loop for async): the least recently created is closed beyond this
+MAX_POOLS = 32
 
 
 class DeadlineReachedError(Exception):
@@ -94,7 +95,8 @@ def _check_base_url(url: str, *, provider: str, allow_insecure_http: bool) -> st
     except ValueError:
         host = None
     if parts.scheme not in {"http", "https"} or not host:
-        raise InvalidParameterError([("base_url", f"must be an http(s) URL, got {url[:80]!r}")], provider=provider)
+        shown = url.split("://", 1)[-1].rsplit("@", 1)[-1][:80]  # never echo user:password@
+        raise InvalidParameterError([("base_url", f"must be an http(s) URL, got ...{shown!r}")], provider=provider)
     if parts.username or parts.password:
         raise InvalidParameterError([("base_url", "must not embed credentials")], provider=provider)
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(host):
@@ -236,19 +238,26 @@ class HttpPools:
         self._async_transport_factory = async_transport_factory
         self.max_connections = max_connections
         self.async_backend = async_backend
+        # insertion-ordered dicts used as LRUs: a client with many credentials must not pile up pools
         self._sync: dict[str, httpx.Client] = {}
-        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, httpx.AsyncClient]] = weakref.WeakKeyDictionary()
+        self._async: dict[asyncio.AbstractEventLoop, dict[str, httpx.AsyncClient]] = {}
         self._lock = threading.Lock()
+        self._closing: set[asyncio.Task[None]] = set()
         self.closed = False
 
     def sync_client(self, base_url: str, headers: Mapping[str, str]) -> httpx.Client:
         key = _headers_key(base_url, headers)
         client = self._sync.get(key)
         if client is None:
+            evicted: list[httpx.Client] = []
             with self._lock:
                 client = self._sync.get(key)
                 if client is None:
                     client = self._sync[key] = self._new_sync(base_url, headers)
+                    while len(self._sync) > MAX_POOLS:
+                        evicted.append(self._sync.pop(next(iter(self._sync))))
+            for old in evicted:
+                old.close()
         return client
 
     def async_client(self, base_url: str, headers: Mapping[str, str]) -> httpx.AsyncClient:
@@ -259,11 +268,21 @@ class HttpPools:
         per_loop = self._async.get(loop)
         client = per_loop.get(key) if per_loop is not None else None
         if client is None:
+            evicted: list[httpx.AsyncClient] = []
             with self._lock:
+                # clients of event loops that are gone: their connections died with the loop; drop them
+                for gone in [lp for lp in self._async if lp.is_closed()]:
+                    del self._async[gone]
                 per_loop = self._async.setdefault(loop, {})
                 client = per_loop.get(key)
                 if client is None:
                     client = per_loop[key] = self._new_async(base_url, headers)
+                    while len(per_loop) > MAX_POOLS:
+                        evicted.append(per_loop.pop(next(iter(per_loop))))
+            for old in evicted:
+                task = loop.create_task(old.aclose())
+                self._closing.add(task)  # keep a reference until it is done (the loop holds only a weak one)
+                task.add_done_callback(self._closing.discard)
         return client
 
     def _new_sync(self, base_url: str, headers: Mapping[str, str]) -> httpx.Client:
@@ -301,8 +320,11 @@ class HttpPools:
         return httpx.Limits(max_connections=self.max_connections, max_keepalive_connections=min(20, self.max_connections))
 
     def close(self) -> None:
+        """Close the sync pools and forget every event loop's async pools (close those with ``aclose``
+        inside their loop; a loop that has ended took its connections with it)."""
         with self._lock:
             clients, self._sync = list(self._sync.values()), {}
+            self._async = {lp: per for lp, per in self._async.items() if not lp.is_closed()}
         for c in clients:
             c.close()
         self.closed = True

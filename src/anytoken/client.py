@@ -10,6 +10,7 @@ retries under an overall deadline → translate transport failures into the erro
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -102,6 +103,7 @@ class Client(CachingMixin):
         self._async_transport = async_transport
         self._pools: HttpPools | None = None
         self._cache: TokenCache | None = cache
+        self._init_lock = threading.RLock()
         self._auditors: list[Any] = []
         if audit_log or (audit_log is None and _truthy(self.env.get("ANYTOKEN_AUDIT_LOG"))):
             from .audit import JsonLinesAuditor
@@ -121,13 +123,21 @@ class Client(CachingMixin):
     def cache(self) -> TokenCache:
         """The token cache behind ``get_token`` (an in-memory one unless given)."""
         if self._cache is None:
-            from .cache import TokenCache
+            with self._init_lock:
+                if self._cache is None:
+                    from .cache import TokenCache
 
-            self._cache = TokenCache()
+                    self._cache = TokenCache()
         return self._cache
 
     @property
     def pools(self) -> HttpPools:
+        if self._pools is None:
+            with self._init_lock:
+                return self._make_pools()
+        return self._pools
+
+    def _make_pools(self) -> HttpPools:
         if self._pools is None:
             from ._http import HttpPools
 
@@ -254,7 +264,7 @@ class Client(CachingMixin):
         unknown = [k for k in value if k not in known]
         if unknown:
             raise InvalidParameterError(
-                [(f"{where}.{str(k)[:40]}", f"unknown credential (known: {', '.join(sorted(known))})") for k in unknown],
+                [(where, f"{len(unknown)} unknown credential field(s); known: {', '.join(sorted(known))}")],
                 provider=info.name,
             )
         return {k: v for k, v in value.items() if v}
@@ -491,6 +501,9 @@ def translate_exception(exc: Exception, request: TokenRequest) -> Attempt | None
     if isinstance(exc, AnytokenError):
         if exc.provider is None:
             exc.provider, exc.kind = request.provider, request.kind
+        # a plugin may have raised it while handling a third-party exception whose text holds a secret
+        exc.__cause__ = exc.__context__ = None
+        exc.__suppress_context__ = True
         return Attempt(exc, sent=True)
     if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError | httpx.PoolTimeout):
         return Attempt(ProviderUnavailableError(f"could not connect to {request.base_url} ({type(exc).__name__})", **where), sent=False)

@@ -224,6 +224,7 @@ class Registry:
             )
         if rec.status == "loaded":
             return
+        plugin: object = None
         try:
             assert rec.entry_point is not None
             plugin = self._import(rec)
@@ -237,6 +238,11 @@ class Registry:
                 )
         except AnytokenError as exc:
             self._broken(rec, exc)
+            # a broken plugin must not stay registered: its hooks would see other providers' requests
+            shared = any(o.plugin is plugin for o in self._loaded() if o is not rec)
+            if plugin is not None and not shared and self.pm.is_registered(plugin):
+                self.pm.unregister(plugin)
+                self._callers.clear()
             raise
         rec.plugin, rec.info, rec.status = plugin, info, "loaded"
         self._callers.clear()

@@ -251,10 +251,15 @@ class GeneratedProvider:
         client = call.client_cls(base_url=request.base_url)
         client.set_httpx_client(request.http.sync_client(call.headers))
         last_response.set(None)
+        failure: ProviderError | None = None
         try:
             response = call.endpoint.sync_detailed(client=client, **call.kwargs)
         except _PARSE_ERRORS as exc:
-            raise _unparsable(request, exc) from None
+            failure = _unparsable(request, exc)
+        if failure is not None:
+            last_response.set(None)
+            raise failure  # outside the except block: the parser's exception (its text may hold the token) is not chained
+        last_response.set(None)  # the raw response holds the token: do not keep it in the caller's context
         return call.finish(request, response)
 
     @hookimpl
@@ -268,8 +273,13 @@ class GeneratedProvider:
         client = call.client_cls(base_url=request.base_url)
         client.set_async_httpx_client(request.http.async_client(call.headers))
         last_response.set(None)
+        failure: ProviderError | None = None
         try:
             response = await call.endpoint.asyncio_detailed(client=client, **call.kwargs)
         except _PARSE_ERRORS as exc:
-            raise _unparsable(request, exc) from None
+            failure = _unparsable(request, exc)
+        if failure is not None:
+            last_response.set(None)
+            raise failure
+        last_response.set(None)
         return call.finish(request, response)

@@ -15,16 +15,34 @@ Waits grow exponentially with full jitter, capped per wait, and never run past t
 
 from __future__ import annotations
 
+import math
 import random
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
-from .errors import AnytokenError, ProviderUnavailableError, RateLimitedError
+from .errors import AnytokenError, InvalidParameterError, ProviderUnavailableError, RateLimitedError
 
 __all__ = ["Attempt", "RetryPolicy", "classify"]
 
 Verdict = Literal["retry", "ambiguous", "final"]
+
+
+def _number(minimum: float, *, optional: bool = False, integer: bool = False) -> Any:
+    """An attrs validator raising InvalidParameterError (a usage error naming the field), not TypeError."""
+
+    def check(_: object, attribute: Any, value: object) -> None:
+        if value is None and optional:
+            return
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= minimum
+        if integer:
+            ok = ok and isinstance(value, int)
+        if not ok:
+            kind = "an integer" if integer else "a number"
+            extra = " or None" if optional else ""
+            raise InvalidParameterError([(f"RetryPolicy.{attribute.name}", f"must be {kind} >= {minimum:g}{extra}, got {value!r}")])
+
+    return check
 
 
 @attrs.frozen
@@ -39,11 +57,11 @@ class RetryPolicy:
     :param retry_ambiguous: retry timeouts/5xx for non-idempotent kinds anyway (may create duplicates).
     """
 
-    max_attempts: int = attrs.field(default=3, validator=attrs.validators.ge(1))
-    backoff: float = attrs.field(default=0.25, validator=attrs.validators.ge(0))
-    max_backoff: float = attrs.field(default=8.0, validator=attrs.validators.ge(0))
-    max_retry_after: float = attrs.field(default=30.0, validator=attrs.validators.ge(0))
-    deadline: float | None = 30.0
+    max_attempts: int = attrs.field(default=3, validator=_number(1, integer=True))
+    backoff: float = attrs.field(default=0.25, validator=_number(0))
+    max_backoff: float = attrs.field(default=8.0, validator=_number(0))
+    max_retry_after: float = attrs.field(default=30.0, validator=_number(0))
+    deadline: float | None = attrs.field(default=30.0, validator=_number(0.001, optional=True))
     retry_ambiguous: bool = False
 
     def wait(self, attempt: int, error: AnytokenError, rng: random.Random | None = None) -> float | None:

@@ -107,7 +107,8 @@ def _key_for(
     resolution: ~20 us), so keys are memoised per call arguments, and reused while the environment
     variables the call depends on hold the same values."""
     try:
-        fast: Any = (provider, kind, base_url, _freeze(credentials), _freeze(params), allow_persistent)
+        configured = getattr(client, "base_urls", {}).get(provider)  # Client(base_urls=...) may be changed later
+        fast: Any = (provider, kind, base_url, configured, _freeze(credentials), _freeze(params), allow_persistent)
     except TypeError:
         fast = None
     memo: dict[Any, _MemoEntry] = client.__dict__.setdefault("_get_token_memo", {})
