@@ -134,43 +134,37 @@ class _NoCookies(httpx.Cookies):
 _MERGE_CACHE_SIZE = 512
 
 
-class _PooledClient(httpx.Client):
-    """httpx.Client with a cached base-URL merge (generated clients pass relative URLs: merging them costs
-    two URL parses per call) and no cookie persistence."""
+class _PoolBehaviour:
+    """What both pooled client classes add to httpx's: a cached base-URL merge (generated clients pass relative
+    URLs; merging them costs two URL parses per call) and no cookie persistence."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    _cookies: httpx.Cookies
+
+    def _pool_init(self) -> None:
         self._cookies = _NoCookies()
         self._merged: dict[str, httpx.URL] = {}
 
     def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
         if not isinstance(url, str):
-            return super()._merge_url(url)
+            return super()._merge_url(url)  # type: ignore[misc, no-any-return]
         merged = self._merged.get(url)
         if merged is None:
-            merged = super()._merge_url(url)
+            merged = super()._merge_url(url)  # type: ignore[misc]
             if len(self._merged) < _MERGE_CACHE_SIZE:
                 self._merged[url] = merged
         return merged
 
 
-class _PooledAsyncClient(httpx.AsyncClient):
-    """The async twin of :class:`_PooledClient`."""
-
+class _PooledClient(_PoolBehaviour, httpx.Client):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._cookies = _NoCookies()
-        self._merged: dict[str, httpx.URL] = {}
+        self._pool_init()
 
-    def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
-        if not isinstance(url, str):
-            return super()._merge_url(url)
-        merged = self._merged.get(url)
-        if merged is None:
-            merged = super()._merge_url(url)
-            if len(self._merged) < _MERGE_CACHE_SIZE:
-                self._merged[url] = merged
-        return merged
+
+class _PooledAsyncClient(_PoolBehaviour, httpx.AsyncClient):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._pool_init()
 
 
 def _apply_call_timeout(request: httpx.Request) -> None:
