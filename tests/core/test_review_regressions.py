@@ -109,3 +109,13 @@ def test_a_broken_plugin_is_unregistered(tmp_path: Path) -> None:
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("fake_spy", None)
+
+
+def test_a_plugin_exception_text_never_reaches_the_error(make_client: Any) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("minted tok_NOT_A_REQUEST_SECRET_42 then crashed")
+
+    with pytest.raises(errors.PluginError) as caught:
+        make_client(handler).create_token("echo", user="u")
+    assert "RuntimeError at " in str(caught.value)
+    assert_no_secret(caught.value, "tok_NOT_A_REQUEST_SECRET_42")
