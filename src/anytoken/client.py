@@ -244,8 +244,10 @@ class Client(CachingMixin):
                 value = next((self.env[e] for e in field.env if self.env.get(e)), None)
             if not value:
                 raise MissingCredentialError(name, field.env, provider=info.name, kind=kind.name)
-            if not isinstance(value, str) or any(c in value for c in "\r\n\0"):
-                raise InvalidParameterError([(f"credentials.{name}", "must be a single-line string")], provider=info.name, kind=kind.name)
+            forbidden = "\0" if field.multiline else "\r\n\0"
+            if not isinstance(value, str) or any(c in value for c in forbidden):
+                what = "must be a string without NUL characters" if field.multiline else "must be a single-line string"
+                raise InvalidParameterError([(f"credentials.{name}", what)], provider=info.name, kind=kind.name)
             out[name] = Secret(value.strip())
         return out
 

@@ -254,12 +254,16 @@ class TokenKind:
 
 @attrs.frozen
 class CredentialField:
-    """A credential: ``env`` lists the environment variables read (first set wins)."""
+    """A credential: ``env`` lists the environment variables read (first set wins).
+
+    ``multiline``: the value may span lines (a PEM private key); otherwise newlines are refused.
+    """
 
     name: str
     env: tuple[str, ...] = ()
     help: str = ""
     secret: bool = True
+    multiline: bool = False
 
 
 @attrs.frozen
