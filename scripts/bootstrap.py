@@ -8,6 +8,10 @@
 
 Standard library only. The virtual environment lives in ``.venv`` (``ANYTOKEN_VENV`` overrides); installs are
 skipped when nothing that defines them changed since the last run.
+
+On a newcomer's machine a missing redis-server, PostgreSQL or Node.js only makes their tests skip. Under
+``CI=true`` a failed install is an error: it is printed on stderr at once and again after pytest, and the
+command exits non-zero (``ANYTOKEN_REQUIRE``, set by ``.ci/run``, also turns the skips into failures).
 """
 
 from __future__ import annotations
@@ -27,8 +31,32 @@ BIN = VENV / "bin"
 PY = BIN / "python"
 
 
+CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+_setup_failures: list[str] = []
+
+
 def log(message: str) -> None:
     print(f"[bootstrap] {message}", flush=True)
+
+
+def setup_failed(message: str) -> None:
+    """Something the tests need could not be installed: a note locally, a loud error in CI."""
+    if not CI:
+        log(message)
+        return
+    _setup_failures.append(message)
+    print(f"[bootstrap] ERROR (CI=true): {message}", file=sys.stderr, flush=True)
+
+
+def report_setup_failures() -> int:
+    """Repeat the CI setup failures after the test output (where they would scroll away); 1 if any."""
+    if not _setup_failures:
+        return 0
+    bar = "=" * 78
+    lines = [bar, "[bootstrap] CI SETUP FAILED: areas the tests must cover could not be set up:"]
+    lines += [f"[bootstrap]   - {m}" for m in _setup_failures] + [bar]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+    return 1
 
 
 def run(cmd: Sequence[str | Path], env: dict[str, str] | None = None) -> int:
@@ -91,17 +119,23 @@ def ensure_redis() -> None:
         return
     apt_install("redis-server")
     if not shutil.which("redis-server"):
-        log("redis-server is not available: the Redis tests will be skipped (install the redis-server package)")
+        setup_failed("redis-server is not available: the Redis tests will be skipped (install the redis-server package)")
 
 
-def apt_install(*packages: str) -> None:
+def apt_install(*packages: str) -> bool:
+    """Install Debian packages; False (after saying why) when that was impossible or failed."""
+    names = " ".join(packages)
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        log(f"not root or no apt-get: cannot install {' '.join(packages)}; the tests that need them will be skipped")
-        return
+        setup_failed(f"not root or no apt-get: cannot install {names}; the tests that need them will be skipped")
+        return False
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    log(f"installing {' '.join(packages)} (Debian packages)")
-    if subprocess.call(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL) == 0:
-        subprocess.call(["apt-get", "install", "-y", "-qq", *packages], env=env, stdout=subprocess.DEVNULL)
+    log(f"installing {names} (Debian packages)")
+    for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *packages]):
+        code = subprocess.call(step, env=env, stdout=subprocess.DEVNULL)
+        if code != 0:
+            setup_failed(f"`{' '.join(step)}` failed with exit code {code}: {names} not installed")
+            return False
+    return True
 
 
 def ensure_unleash_prereqs() -> None:
@@ -113,8 +147,11 @@ def ensure_unleash_prereqs() -> None:
         missing.append("postgresql")
     if not shutil.which("node") or not shutil.which("npm"):
         missing += ["nodejs", "npm"]
-    if missing:
-        apt_install(*missing)
+    if missing and apt_install(*missing):
+        if not (shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))):
+            setup_failed("PostgreSQL was installed but initdb is not found: the real-Unleash tests will be skipped")
+        if not shutil.which("node") or not shutil.which("npm"):
+            setup_failed("nodejs/npm were installed but node or npm is not on PATH: the real-Unleash tests will be skipped")
 
 
 def cmd_demo(args: list[str]) -> int:
@@ -129,8 +166,8 @@ def cmd_test(args: list[str]) -> int:
     code = run([PY, "-m", "pytest", *args])
     if code == 5:
         log("pytest collected no tests: that is a failure")
-        return 1
-    return code
+        code = 1
+    return report_setup_failures() or code
 
 
 def cmd_ci(args: list[str]) -> int:
@@ -163,7 +200,7 @@ def cmd_checks(args: list[str]) -> int:
 def cmd_setup(args: list[str]) -> int:
     install(with_dev=True)
     ensure_redis()
-    return 0
+    return report_setup_failures()
 
 
 def main(argv: list[str]) -> int:
