@@ -49,6 +49,7 @@ def require(area: str, reason: str) -> NoReturn:
     Call it where a test would otherwise ``pytest.skip(reason)``; ``reason`` says what is missing and how to
     get it. Works in tests and fixtures (a fixture's failure is reported as an error of each test using it).
     """
+    __tracebackhide__ = True  # the skip is reported at the caller's line
     name = area.strip().lower()
     if not _AREA.match(name):
         raise ValueError(f"area names are lowercase letters, digits, '-', '_' or '.': {area!r}")
@@ -77,6 +78,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         for area in areas:
             _unavailable[area] += 1
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
         report.outcome = "failed"
         report.longrepr = f"{ENV_VAR} includes {', '.join(areas)}, but this test of that area skipped: {reason}"
     return report
