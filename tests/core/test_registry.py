@@ -19,8 +19,8 @@ import pytest
 
 import anytoken
 from anytoken import errors
-from anytoken.audit import AuditEvent
 from anytoken import plugins as plugins_module
+from anytoken.audit import AuditEvent
 from anytoken.plugins import AnytokenPluginWarning, Registry, default_registry, registry_for
 
 GOOD = """
@@ -313,9 +313,8 @@ def test_client_env_selects_the_plugins_that_reach_the_sandbox(fresh_registries:
             with pytest.raises(errors.UnknownProviderError, match="ANYTOKEN_PLUGINS does not allow it"):
                 client.create_token("clerk")
         assert sb.requests("telnyx") == 1 and sb.requests("clerk") == 0
-        with anytoken.Client(env={**sb.env(), "ANYTOKEN_DISABLE_PLUGINS": "1"}) as client:
-            with pytest.raises(errors.UnknownProviderError):
-                client.create_token("telnyx", **credential)
+        with anytoken.Client(env={**sb.env(), "ANYTOKEN_DISABLE_PLUGINS": "1"}) as client, pytest.raises(errors.UnknownProviderError):
+            client.create_token("telnyx", **credential)
         with anytoken.Client(env=sb.env()) as client:  # nothing selected: every installed provider
             assert client.create_token("clerk").value
         assert sb.requests("telnyx") == 1 and sb.requests("clerk") == 1

@@ -160,21 +160,17 @@ def test_a_missing_upstream_spec_fails_when_required(monkeypatch: pytest.MonkeyP
 
 
 def test_pipeline_upstream_helper_fails_when_required(monkeypatch: pytest.MonkeyPatch) -> None:
-    sys.path.insert(0, str(ROOT / "tests" / "pipeline"))
-    try:
-        import pipeline_support
-    finally:
-        sys.path.remove(str(ROOT / "tests" / "pipeline"))
+    pipeline_support = _load(ROOT / "tests" / "pipeline" / "pipeline_support.py")
     monkeypatch.setenv(ENV_VAR, "upstream-specs")
-    with pytest.raises(pytest.fail.Exception, match="upstream spec .* is not available"):
+    with pytest.raises(pytest.fail.Exception, match=r"upstream spec .* is not available"):
         pipeline_support.upstream("no-such-spec.yml")
 
 
 # -- scripts/bootstrap.py: a failed apt install in CI is loud ------------------------------------------------
 
 
-def _bootstrap() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("anytoken_bootstrap_under_test", ROOT / "scripts" / "bootstrap.py")
+def _load(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"anytoken_under_test_{path.stem}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -182,12 +178,17 @@ def _bootstrap() -> ModuleType:
 
 
 def test_bootstrap_reports_a_failed_apt_install_loudly_in_ci(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    bootstrap = _bootstrap()
+    bootstrap = _load(ROOT / "scripts" / "bootstrap.py")
     monkeypatch.setattr(bootstrap, "CI", True)
     monkeypatch.setattr(bootstrap.os, "geteuid", lambda: 0)
     monkeypatch.setattr(bootstrap.shutil, "which", lambda name: "/usr/bin/apt-get" if name == "apt-get" else None)
     calls: list[list[str]] = []
-    monkeypatch.setattr(bootstrap.subprocess, "call", lambda cmd, **kw: calls.append(cmd) or (100 if "install" in cmd else 0))
+
+    def apt_get(cmd: list[str], **kwargs: object) -> int:
+        calls.append(cmd)
+        return 100 if "install" in cmd else 0
+
+    monkeypatch.setattr(bootstrap.subprocess, "call", apt_get)
     assert bootstrap.apt_install("redis-server") is False
     assert [c[1] for c in calls] == ["update", "install"]
     bootstrap.ensure_redis()
@@ -200,7 +201,7 @@ def test_bootstrap_reports_a_failed_apt_install_loudly_in_ci(monkeypatch: pytest
 
 
 def test_bootstrap_only_notes_it_outside_ci(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    bootstrap = _bootstrap()
+    bootstrap = _load(ROOT / "scripts" / "bootstrap.py")
     monkeypatch.setattr(bootstrap, "CI", False)
     monkeypatch.setattr(bootstrap.os, "geteuid", lambda: 1000)
     assert bootstrap.apt_install("redis-server") is False
