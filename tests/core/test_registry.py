@@ -267,8 +267,8 @@ def test_client_env_chooses_between_conflicting_distributions(site: Path, fresh_
     make_dist(site, "fake-two", "fake_two", good("gamma", "return Token.from_value('gamma', 'api', 'two')"), {"gamma": "fake_two:plugin"})
     assert env_client({"ANYTOKEN_PROVIDER_GAMMA": "fake-two"}, "gamma").create_token("gamma").value == "two"
     assert env_client({"ANYTOKEN_PROVIDER_GAMMA": "fake-one"}, "gamma").create_token("gamma").value == "one"
-    with pytest.raises(errors.ProviderConflictError):
-        env_client({}, "gamma").create_token("gamma")
+    with pytest.raises(errors.ProviderConflictError):  # (not env={}: the process-wide registry scanned before `site`)
+        env_client({"ANYTOKEN_PLUGINS": "gamma"}, "gamma").create_token("gamma")
 
 
 def test_client_env_allow_list_disable_and_strict(site: Path, fresh_registries: None, env_client: Any) -> None:
