@@ -274,3 +274,23 @@ def test_create_help_documents_the_rules(capsys: pytest.CaptureFixture[str]) -> 
         main(["create", "--help"])
     text = capsys.readouterr().out
     assert "bare --NAME" in text and "repeated --NAME" in text and "quoted: --claims '\"text\"'" in text
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("htps://api.example.com/v1", "htps://api.example.com/v1"),
+        ("ftp://bob:pw-secret@files.example.com/x?token=q-secret#frag", "ftp://files.example.com/x?..."),
+        ("api.example.com/v1", "api.example.com/v1"),
+        ("bob:pw-secret@api.example.com", "api.example.com"),
+        ("https://[::1", "https://[::1"),  # urlsplit raises: still a typed error
+        ("https://", "https:"),  # (trailing slashes are dropped first)
+    ],
+)
+def test_a_bad_base_url_shows_scheme_host_and_path_only(url: str, shown: str) -> None:
+    registry = Registry(entry_points=False)
+    registry.register(TypedPlugin(), name="typed", distribution="anytoken-typed")
+    with anytoken.Client(registry=registry, env={}) as client, pytest.raises(InvalidParameterError) as caught:
+        client.create_token("typed", base_url=url)
+    assert caught.value.fields == ("base_url",) and f"got {shown!r}" in str(caught.value)
+    assert "secret" not in str(caught.value) and "bob" not in str(caught.value)
