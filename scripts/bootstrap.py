@@ -53,7 +53,7 @@ def report_setup_failures() -> int:
     if not _setup_failures:
         return 0
     bar = "=" * 78
-    lines = [bar, "[bootstrap] CI SETUP FAILED: areas the tests must cover could not be set up:"]
+    lines = [bar, "[bootstrap] CI SETUP FAILED: what the tests must cover could not be set up (exit 1):"]
     lines += [f"[bootstrap]   - {m}" for m in _setup_failures] + [bar]
     print("\n".join(lines), file=sys.stderr, flush=True)
     return 1
@@ -118,20 +118,20 @@ def ensure_redis() -> None:
     override = os.environ.get("ANYTOKEN_REDIS_SERVER")  # the binary the Redis tests use (tests/cache/cache_helpers.py)
     if override is not None:
         if not (os.path.isfile(override) and os.access(override, os.X_OK)):
-            setup_failed(f"ANYTOKEN_REDIS_SERVER={override} is not an executable: the Redis tests will be skipped")
+            setup_failed(f"ANYTOKEN_REDIS_SERVER={override} is not an executable: the Redis tests cannot run")
         return
     if shutil.which("redis-server"):
         return
     apt_install("redis-server")
     if not shutil.which("redis-server"):
-        setup_failed("redis-server is not available: the Redis tests will be skipped (install the redis-server package)")
+        setup_failed("redis-server is not available: the Redis tests cannot run (install the redis-server package)")
 
 
 def apt_install(*packages: str) -> bool:
     """Install Debian packages; False (after saying why) when that was impossible or failed."""
     names = " ".join(packages)
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        setup_failed(f"not root or no apt-get: cannot install {names}; the tests that need them will be skipped")
+        setup_failed(f"not root or no apt-get: cannot install {names}; the tests that need them cannot run")
         return False
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     log(f"installing {names} (Debian packages)")
@@ -154,9 +154,9 @@ def ensure_unleash_prereqs() -> None:
         missing += ["nodejs", "npm"]
     if missing and apt_install(*missing):
         if not (shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))):
-            setup_failed("PostgreSQL was installed but initdb is not found: the real-Unleash tests will be skipped")
+            setup_failed("PostgreSQL was installed but initdb is not found: the real-Unleash tests cannot run")
         if not shutil.which("node") or not shutil.which("npm"):
-            setup_failed("nodejs/npm were installed but node or npm is not on PATH: the real-Unleash tests will be skipped")
+            setup_failed("nodejs/npm were installed but node or npm is not on PATH: the real-Unleash tests cannot run")
 
 
 def cmd_demo(args: list[str]) -> int:
