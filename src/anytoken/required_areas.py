@@ -53,9 +53,10 @@ def require(area: str, reason: str) -> NoReturn:
     name = area.strip().lower()
     if not _AREA.match(name):
         raise ValueError(f"area names are lowercase letters, digits, '-', '_' or '.': {area!r}")
-    _unavailable[name] += 1
     if name in required_areas():
-        pytest.fail(f"{ENV_VAR} includes {name!r}, but it is not available here: {reason}", pytrace=False)
+        failure = pytest.fail.Exception(f"{ENV_VAR} includes {name!r}, but it is not available here: {reason}", pytrace=False)
+        failure.anytoken_area = name  # type: ignore[attr-defined]  # counted by the report hook
+        raise failure
     pytest.skip(f"{reason} [area {name}: {ENV_VAR}={name} turns this skip into a failure]")
 
 
@@ -70,6 +71,9 @@ def _marked_areas(item: pytest.Item, required: frozenset[str]) -> list[str]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A skipped test marked with a required area's name fails, whatever skipped it."""
     report = yield
+    area = getattr(call.excinfo.value if call.excinfo is not None else None, "anytoken_area", None)
+    if report.failed and area is not None:
+        _unavailable[area] += 1
     if not report.skipped or hasattr(report, "wasxfail"):
         return report
     required = required_areas()
@@ -92,8 +96,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """One line: each required area, its marked tests and its failed setups."""
+    """One line: each required area, its marked tests and the tests failed because it was not available."""
     required = required_areas()
     if required:
-        parts = [f"{a} ({_marked[a]} marked tests, {_unavailable[a]} failed setups)" for a in sorted(required)]
+        parts = [f"{a} ({_marked[a]} marked tests, {_unavailable[a]} failed as unavailable)" for a in sorted(required)]
         terminalreporter.write_line(f"{ENV_VAR}: " + ", ".join(parts))
