@@ -157,7 +157,7 @@ class _MemoryKeyring:
         import keyring.backend
 
         class Backend(keyring.backend.KeyringBackend):
-            priority = 1  # type: ignore[assignment]
+            priority = 1
             store: dict[tuple[str, str], str] = {}  # noqa: RUF012
 
             def get_password(self, service: str, username: str) -> str | None:
@@ -169,7 +169,7 @@ class _MemoryKeyring:
             def delete_password(self, service: str, username: str) -> None:
                 self.store.pop((service, username), None)
 
-        self.backend = Backend()
+        self.backend = Backend()  # type: ignore[no-untyped-call]
 
 
 @pytest.fixture
@@ -203,7 +203,7 @@ def test_no_keyring_falls_back_to_a_key_file(dirs: dict[str, Path]) -> None:
     from keyring.backends import fail
 
     previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
     try:
         backend = _backend(dirs, use_keyring=True)
         backend.fernet()
