@@ -234,3 +234,20 @@ def test_no_secret_in_repr_and_requests_is_imported_lazily(client: anytoken.Clie
     assert "qd-secret" not in repr(auth) and repr(auth) == "HttpxAuth('quadrata', header='Authorization')"
     code = "import sys, anytoken.auth; assert 'requests' not in sys.modules, 'requests imported'"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60).returncode == 0
+
+
+def test_declarations_of_the_header() -> None:
+    from anytoken import ProviderInfo, TokenKind
+    from anytoken.errors import PluginError
+    from anytoken.plugins import Registry
+
+    kinds = {(i.name, k.name): (k.auth_header, k.auth_scheme) for i in Registry().providers() for k in i.kinds}
+    assert kinds[("unleash", "backend")] == ("Authorization", "")
+    assert kinds[("qrvey", "admin")] == ("Authorization", "jwt")
+    assert kinds[("clerk", "m2m")] == ("Authorization", "Bearer")
+    assert kinds[("clerk", "sign_in")][0] is None and kinds[("telnyx", "credential")][0] is None
+    for bad in ({"auth_header": "X Api Key"}, {"auth_scheme": "Bearer token"}, {"auth_header": ""}):
+        info = ProviderInfo("acme", kinds=(TokenKind("api", **bad),))  # type: ignore[arg-type]
+        with pytest.raises(PluginError, match="invalid auth_"):
+            info.check()
+    ProviderInfo("acme", kinds=(TokenKind("api", auth_header="X-Api-Key", auth_scheme=""),)).check()
