@@ -274,18 +274,7 @@ class GeneratedProvider:
         if request.provider != self.name:
             return None
         call = self.plan(request)
-        client = call.client_cls(base_url=request.base_url)
-        client.set_httpx_client(request.http.sync_client(call.headers))
-        last_response.set(None)
-        failure: ProviderError | None = None
-        try:
-            response = call.endpoint.sync_detailed(client=client, **call.kwargs)
-        except _PARSE_ERRORS as exc:
-            failure = _unparsable(request, exc)
-        if failure is not None:
-            last_response.set(None)
-            raise failure  # outside the except block: the parser's exception (its text may hold the token) is not chained
-        last_response.set(None)  # the raw response holds the token: do not keep it in the caller's context
+        response = _send(request, call.endpoint, call.client_cls, call.headers, call.kwargs)
         return call.finish(request, response)
 
     @hookimpl
@@ -296,18 +285,7 @@ class GeneratedProvider:
         return self._arun(request, call)
 
     async def _arun(self, request: TokenRequest, call: Call) -> Token:
-        client = call.client_cls(base_url=request.base_url)
-        client.set_async_httpx_client(request.http.async_client(call.headers))
-        last_response.set(None)
-        failure: ProviderError | None = None
-        try:
-            response = await call.endpoint.asyncio_detailed(client=client, **call.kwargs)
-        except _PARSE_ERRORS as exc:
-            failure = _unparsable(request, exc)
-        if failure is not None:
-            last_response.set(None)
-            raise failure
-        last_response.set(None)
+        response = await _asend(request, call.endpoint, call.client_cls, call.headers, call.kwargs)
         return call.finish(request, response)
 
     @hookimpl
@@ -317,17 +295,7 @@ class GeneratedProvider:
         call = self.plan_revoke(request)
         if call is None:
             return None
-        client = call.client_cls(base_url=request.base_url)
-        client.set_httpx_client(request.http.sync_client(call.headers))
-        last_response.set(None)
-        failure: ProviderError | None = None
-        try:
-            response = call.endpoint.sync_detailed(client=client, **call.kwargs)
-        except _PARSE_ERRORS as exc:
-            failure = _unparsable(request, exc)
-        last_response.set(None)
-        if failure is not None:
-            raise failure
+        response = _send(request, call.endpoint, call.client_cls, call.headers, call.kwargs)
         expect(request, response, call.ok, body=False)
         return True
 
@@ -341,16 +309,38 @@ class GeneratedProvider:
         return self._arevoke(request, call)
 
     async def _arevoke(self, request: RevokeRequest, call: RevokeCall) -> bool:
-        client = call.client_cls(base_url=request.base_url)
-        client.set_async_httpx_client(request.http.async_client(call.headers))
-        last_response.set(None)
-        failure: ProviderError | None = None
-        try:
-            response = await call.endpoint.asyncio_detailed(client=client, **call.kwargs)
-        except _PARSE_ERRORS as exc:
-            failure = _unparsable(request, exc)
-        last_response.set(None)
-        if failure is not None:
-            raise failure
+        response = await _asend(request, call.endpoint, call.client_cls, call.headers, call.kwargs)
         expect(request, response, call.ok, body=False)
         return True
+
+
+def _send(request: AnyRequest, endpoint: Any, client_cls: Any, headers: Mapping[str, str], kwargs: Mapping[str, Any]) -> Any:
+    """Call a generated endpoint on the pooled sync client; a parse failure becomes the mapped error."""
+    client = client_cls(base_url=request.base_url)
+    client.set_httpx_client(request.http.sync_client(headers))
+    last_response.set(None)
+    failure: ProviderError | None = None
+    try:
+        response = endpoint.sync_detailed(client=client, **kwargs)
+    except _PARSE_ERRORS as exc:
+        failure = _unparsable(request, exc)
+    last_response.set(None)  # the raw response holds the token: do not keep it in the caller's context
+    if failure is not None:
+        raise failure  # outside the except block: the parser's exception (its text may hold the token) is not chained
+    return response
+
+
+async def _asend(request: AnyRequest, endpoint: Any, client_cls: Any, headers: Mapping[str, str], kwargs: Mapping[str, Any]) -> Any:
+    """Async twin of :func:`_send`, on the pooled async client."""
+    client = client_cls(base_url=request.base_url)
+    client.set_async_httpx_client(request.http.async_client(headers))
+    last_response.set(None)
+    failure: ProviderError | None = None
+    try:
+        response = await endpoint.asyncio_detailed(client=client, **kwargs)
+    except _PARSE_ERRORS as exc:
+        failure = _unparsable(request, exc)
+    last_response.set(None)
+    if failure is not None:
+        raise failure
+    return response

@@ -234,3 +234,19 @@ def test_revoking_drops_the_file_copy(sb: Sandbox, dirs: dict[str, Path]) -> Non
         other.revoke_token(token)
     assert _backend(dirs).entries() == []
     assert os.listdir(dirs["directory"]) and not list(dirs["directory"].glob("*.tok"))
+
+
+def test_the_cli_cache_libraries_are_loaded_only_when_used() -> None:
+    """keyring, platformdirs, filelock and Fernet are core dependencies for `anytoken token`, imported by it alone."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, anytoken, anytoken.cache, anytoken.cli\n"
+        "heavy = [m for m in ('keyring', 'platformdirs', 'filelock', 'cryptography') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "from anytoken.cache import FileBackend\n"
+        "assert 'keyring' not in sys.modules\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
