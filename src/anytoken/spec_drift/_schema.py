@@ -41,6 +41,7 @@ _NOT_COMPARED = frozenset({"description", "example", "examples", "title", "exter
 _COMBINATORS = ("oneOf", "anyOf")
 _MAX_REFS = 32
 _MAX_SHAPE_DEPTH = 12
+_MAX_DEPTH = 64
 
 Types = frozenset[str] | None  # None: any type
 
@@ -51,8 +52,8 @@ Types = frozenset[str] | None  # None: any type
 def flatten(doc: Any, node: Any, seen: frozenset[str] = frozenset()) -> tuple[dict[str, Any], str | None]:
     """``node`` with ``$ref``s followed, ``allOf`` merged and a null alternative folded into ``nullable``.
 
-    Returns the schema and the last reference followed (``None`` for an inline schema), which identifies
-    the component for cycle detection.
+    Returns the schema and what identifies it for cycle detection: the last reference followed, the
+    references an ``allOf`` merges, or ``None`` for an inline schema.
     """
     ref = None
     hops = 0
@@ -64,6 +65,8 @@ def flatten(doc: Any, node: Any, seen: frozenset[str] = frozenset()) -> tuple[di
     if not isinstance(node, dict):
         return {}, ref
     if isinstance(node.get("allOf"), list):
+        members = [m["$ref"] for m in node["allOf"] if isinstance(m, dict) and isinstance(m.get("$ref"), str)]
+        ref = ref or (members[0] if len(members) == 1 else "allOf:" + "+".join(members) if members else None)
         node = _merge_all_of(doc, node, seen)
     node, inner_ref = _fold_null_alternative(doc, node, seen)
     return node, ref or inner_ref
@@ -155,12 +158,12 @@ def values_cover(wide: frozenset[str] | None, narrow: frozenset[str] | None) -> 
     return narrow is not None and narrow <= wide
 
 
-def shape(doc: Any, node: Any, depth: int = 0, seen: frozenset[str] = frozenset()) -> Any:
+def shape(doc: Any, node: Any, depth: int = 0, seen: frozenset[int] = frozenset()) -> Any:
     """A canonical, comparable form of a schema (names of components and documentation left out)."""
-    flat, ref = flatten(doc, node)
-    if depth > _MAX_SHAPE_DEPTH or (ref is not None and ref in seen):
+    if depth > _MAX_SHAPE_DEPTH or id(node) in seen:
         return "<recursive>"
-    seen = seen | {ref} if ref else seen
+    seen = seen | {id(node)}
+    flat, _ = flatten(doc, node)
     out: dict[str, Any] = {"type": sorted(type_set(flat) or ["*"])}
     for key, value in flat.items():
         if key in _NOT_COMPARED or key in ("type", "nullable") or key.startswith("x-"):
@@ -198,22 +201,25 @@ class SchemaComparer:
 
     def __init__(self, ours: Any, upstream: Any, recorder: Recorder) -> None:
         self.ours_doc, self.upstream_doc, self.rec = ours, upstream, recorder
-        self._active: set[tuple[str, str]] = set()
+        self._active: set[tuple[str | int, str | int]] = set()
 
     def compare(self, ours: Any, upstream: Any, ours_path: str | None, upstream_path: str | None, direction: str) -> None:
-        """Compare one schema of ours with upstream's, ``direction`` being :data:`SEND` or :data:`READ`."""
+        """Compare one schema of ours with upstream's, ``direction`` being :data:`SEND` or :data:`READ`.
+
+        A pair already being compared further up (a recursive schema) is not compared again. A schema is
+        identified by its component reference, else by the node itself (nodes on the stack are alive, so
+        their ``id`` is theirs); the depth bound is a backstop for nodes synthesised by merging ``allOf``.
+        """
         o_flat, o_ref = flatten(self.ours_doc, ours)
         u_flat, u_ref = flatten(self.upstream_doc, upstream)
-        key = (o_ref, u_ref) if o_ref and u_ref else None
-        if key in self._active:
+        key = (o_ref or id(ours), u_ref or id(upstream))
+        if key in self._active or len(self._active) >= _MAX_DEPTH:
             return
-        if key:
-            self._active.add(key)
+        self._active.add(key)
         try:
             self._compare_flat(o_flat, u_flat, ours_path, upstream_path, direction)
         finally:
-            if key:
-                self._active.discard(key)
+            self._active.discard(key)
 
     def _compare_flat(self, ours: dict[str, Any], up: dict[str, Any], op: str | None, upp: str | None, d: str) -> None:
         if any(isinstance(s.get(k), list) for s in (ours, up) for k in _COMBINATORS):
