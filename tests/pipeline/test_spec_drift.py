@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ import pytest
 from pipeline_support import REPO_ROOT, run_script, upstream
 
 from anytoken.openapi import iter_operations, read_document, select_operations, slice_document
+from anytoken.scaffold._render import README
 from anytoken.spec_drift import ADDITIVE, BREAKING, COSMETIC, Finding, compare_documents, main
 
 CLERK_SPEC = REPO_ROOT / "specs" / "clerk.yaml"
@@ -361,3 +364,15 @@ def test_the_script(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["ours"] == str(ours) and report["accepted_file"] is None
+
+
+def test_plugin_authors_run_it_from_their_plugin(tmp_path: Path) -> None:
+    # a scaffolded plugin has specs/<name>.yaml and anytoken installed, not this repository's scripts/
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "unleash.yaml").write_bytes((REPO_ROOT / "specs" / "unleash.yaml").read_bytes())
+    source = upstream("unleash-8.2.0-openapi.json")
+    command = [sys.executable, "-m", "anytoken.spec_drift", "unleash", "--upstream", str(source), "--json"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ours"] == "specs/unleash.yaml"
+    assert "python -m anytoken.spec_drift $name --upstream" in README.template

@@ -34,6 +34,7 @@ def parse_args(argv: Sequence[str] | None, prog: str) -> argparse.Namespace:
     )
     parser.add_argument("--no-accepted", action="store_true", help="ignore the accepted-drift file")
     parser.add_argument("--json", action="store_true", help="print a machine-readable report")
+    parser.add_argument("--quiet", action="store_true", help="list only breaking findings (accepted or not) and the summary")
     return parser.parse_args(argv)
 
 
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace, root: Path) -> tuple[int, str]:
     code = 1 if report.breaking else 0
     shown = _shown(accepted_path, root) if accepted_path else None
     render = render_json if args.json else render_text
-    return code, render(report, shown, stale, code)
+    return code, render(report, shown, stale, code, args.quiet)
 
 
 def _shown(path: Path, root: Path) -> str:

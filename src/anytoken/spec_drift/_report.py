@@ -9,7 +9,7 @@ from typing import Any
 
 from anytoken.openapi import SpecError, load_yaml
 
-from ._findings import SEVERITIES, Finding
+from ._findings import BREAKING, SEVERITIES, Finding
 from ._operations import Report
 
 _ENTRY_KEYS = frozenset({"operation", "kind", "ours", "upstream", "reason"})
@@ -83,7 +83,8 @@ def summary(report: Report) -> dict[str, int]:
     return counts
 
 
-def render_json(report: Report, accepted_file: str | None, stale: list[Accepted], exit_code: int) -> str:
+def render_json(report: Report, accepted_file: str | None, stale: list[Accepted], exit_code: int, quiet: bool = False) -> str:
+    """The whole report as JSON (``quiet`` changes nothing: a machine wants every finding)."""
     payload = {
         "ours": report.ours,
         "upstream": report.upstream,
@@ -97,7 +98,8 @@ def render_json(report: Report, accepted_file: str | None, stale: list[Accepted]
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_text(report: Report, accepted_file: str | None, stale: list[Accepted], exit_code: int) -> str:
+def render_text(report: Report, accepted_file: str | None, stale: list[Accepted], exit_code: int, quiet: bool = False) -> str:
+    """A readable report grouped by operation; ``quiet`` lists only breaking findings (accepted or not)."""
     counts = summary(report)
     lines = [
         f"spec drift: {report.ours} vs {report.upstream}",
@@ -108,6 +110,8 @@ def render_text(report: Report, accepted_file: str | None, stale: list[Accepted]
     ]
     by_operation: dict[str, list[Finding]] = {}
     for finding in report.findings:
+        if quiet and finding.severity != BREAKING:
+            continue
         by_operation.setdefault(finding.operation, []).append(finding)
     order = {severity: i for i, severity in enumerate(SEVERITIES)}
     for operation, findings in by_operation.items():
