@@ -376,3 +376,16 @@ def test_plugin_authors_run_it_from_their_plugin(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ours"] == "specs/unleash.yaml"
     assert "python -m anytoken.spec_drift $name --upstream" in README.template
+
+
+def test_integer_status_keys_and_external_references(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ours = _recursive_doc("Node", "string")
+    ours["paths"]["/tree"]["get"]["responses"] = {200: ours["paths"]["/tree"]["get"]["responses"]["200"]}  # YAML `200:`
+    assert compare_documents(ours, _recursive_doc("Tree", "string")).findings == []
+    external = _recursive_doc("Tree", "string")
+    external["components"]["schemas"]["Tree"]["properties"]["label"] = {"$ref": "common.yaml#/Label"}
+    source = _write(tmp_path, external)
+    mine = tmp_path / "tree.json"
+    mine.write_text(json.dumps(_recursive_doc("Node", "string")), encoding="utf-8")
+    assert main(["tree", "--ours", str(mine), "--upstream", source], root=REPO_ROOT) == 2
+    assert capsys.readouterr().err == "error: external reference 'common.yaml#/Label' is not supported; inline or bundle it first\n"

@@ -209,7 +209,7 @@ class _OperationComparer:
             if code not in covered and code not in ours:
                 self.rec.add(ADDITIVE, "status-added", f"status {raw}: new upstream", None, join(self.u_at, "responses", raw))
 
-    def _response(self, raw: str, u_raw: str, at: str | None, u_at: str | None) -> None:
+    def _response(self, raw: Any, u_raw: Any, at: str | None, u_at: str | None) -> None:
         mine = deref(self.ours_doc, self.op.node["responses"][raw])
         theirs = deref(self.up_doc, self.up.node["responses"][u_raw])
         if not isinstance(mine, dict) or not isinstance(theirs, dict):
@@ -292,15 +292,15 @@ def _media_types(node: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     return {raw.split(";")[0].strip().lower(): (raw, media if isinstance(media, dict) else {}) for raw, media in content.items()}
 
 
-def _statuses(node: dict[str, Any]) -> dict[str, str]:
-    """``{normalised code: code as written}``; ``2xx`` → ``2XX``."""
+def _statuses(node: dict[str, Any]) -> dict[str, Any]:
+    """``{normalised code: the key as written}``; ``2xx`` → ``2XX`` (a YAML ``200:`` key may be an int)."""
     responses = node.get("responses")
-    return (
-        {str(code).upper() if str(code) != "default" else "default": str(code) for code in responses} if isinstance(responses, dict) else {}
-    )
+    if not isinstance(responses, dict):
+        return {}
+    return {str(code).upper() if str(code) != "default" else "default": code for code in responses}
 
 
-def _upstream_status(code: str, theirs: dict[str, str], success: bool) -> str | None:
+def _upstream_status(code: str, theirs: dict[str, Any], success: bool) -> str | None:
     if code in theirs:
         return code
     if code.endswith("XX"):
