@@ -201,6 +201,13 @@ def test_a_ref_target_renamed_but_structurally_equal_is_no_drift(up: Doc, drift:
     )
 
 
+def test_a_response_that_no_longer_describes_its_fields_is_breaking(up: Doc, drift: Callable[[Doc], list[Finding]]) -> None:
+    up["components"]["schemas"]["SignInToken"] = {"type": "object"}
+    [finding] = [f for f in drift(up) if f.severity != COSMETIC]  # + additionalProperties (cosmetic)
+    assert (finding.severity, finding.kind) == (BREAKING, "properties-undescribed")
+    assert finding.ours == "paths./sign_in_tokens.post.responses.200.content.application/json.schema"
+
+
 def test_all_of_is_resolved(up: Doc, drift: Callable[[Doc], list[Finding]]) -> None:
     response = _op(up, "/sessions/{session_id}/tokens")["responses"]["200"]["content"]["application/json"]
     schema = response["schema"]

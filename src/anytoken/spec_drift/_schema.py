@@ -293,6 +293,12 @@ class SchemaComparer:
             elif described:
                 verb = "we send" if d == SEND else "we read"
                 self.rec.add(BREAKING, "property-removed", f"property {name!r}: {verb} it; upstream does not declare it", o_at, None)
+        if o_props and not described and "object" in (type_set(up) or {"object"}):
+            if d == SEND:
+                self.rec.add(COSMETIC, "properties-undescribed", "upstream describes no properties (it takes any object)", op, upp)
+            else:
+                message = f"upstream describes no properties: the {len(o_props)} fields we read are not promised"
+                self.rec.add(BREAKING, "properties-undescribed", message, op, upp)
         if o_props or d == SEND:
             self._new_properties(ours, up, op, upp, d)
         self._required(ours, up, op, upp, d)
