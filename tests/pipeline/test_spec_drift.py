@@ -149,6 +149,17 @@ def test_a_type_changed_is_breaking(up: Doc, drift: Callable[[Doc], list[Finding
     ]
 
 
+def test_a_bound_we_send_beyond_is_breaking(up: Doc, drift: Callable[[Doc], list[Finding]]) -> None:
+    lifetime = _body(up, "/sessions/{session_id}/tokens")["properties"]["expires_in_seconds"]
+    lifetime["maximum"] = 86400  # ours allows up to 315360000
+    [finding] = drift(up)
+    assert (finding.severity, finding.kind, finding.message) == (BREAKING, "bound-changed", "maximum: ours 315360000, upstream 86400")
+    lifetime["maximum"], lifetime["minimum"] = 315360000, 1  # ours: >= 30
+    assert [(f.severity, f.kind) for f in drift(up)] == [(ADDITIVE, "bound-changed")]
+    _m2m_201(up)["properties"]["id"]["pattern"] = "^m2m_"  # what we read is not validated: cosmetic
+    assert sorted((f.severity, f.kind) for f in drift(up)) == [(ADDITIVE, "bound-changed"), (COSMETIC, "constraint-changed")]
+
+
 def test_nullable_30_and_31_forms_are_the_same(up: Doc, drift: Callable[[Doc], list[Finding]]) -> None:
     props = _m2m_201(up)["properties"]
     props["expiration"] = {"type": ["number", "null"]}
@@ -296,6 +307,7 @@ def test_exit_codes_and_json(up: Doc, tmp_path: Path, capsys: pytest.CaptureFixt
     assert breaking == {
         "severity": BREAKING,
         "operation": "createM2MToken",
+        "label": "POST /m2m_tokens",
         "kind": "property-removed",
         "message": "property 'token': we read it; upstream does not declare it",
         "ours": f"{M2M_201}.properties.token",

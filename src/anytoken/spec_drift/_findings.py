@@ -13,7 +13,7 @@ SEND, READ = "send", "read"
 
 @dataclasses.dataclass(frozen=True)
 class Finding:
-    """One difference between our operation and upstream's.
+    """One difference between our operation (its operationId, else ``METHOD /path``) and upstream's.
 
     ``ours`` and ``upstream`` are dot-joined JSON paths (``paths./m2m_tokens.post.requestBody...``), ``None``
     on the side where the thing does not exist. ``kind`` is a short stable name (``property-removed``) that
@@ -22,6 +22,7 @@ class Finding:
 
     severity: str
     operation: str
+    label: str  # METHOD /path of our operation
     kind: str
     message: str
     ours: str | None
@@ -46,12 +47,12 @@ class Recorder:
     read an error body's fields, so a change inside an error response cannot break them.
     """
 
-    def __init__(self, operation: str) -> None:
-        self.operation = operation
+    def __init__(self, operation: str, label: str) -> None:
+        self.operation, self.label = operation, label
         self.findings: list[Finding] = []
         self.error_response = False
 
     def add(self, severity: str, kind: str, message: str, ours: str | None, upstream: str | None) -> None:
         if self.error_response and severity == BREAKING:
             severity, message = COSMETIC, f"{message} (in an error response, which the plugin maps by status only)"
-        self.findings.append(Finding(severity, self.operation, kind, message, ours, upstream))
+        self.findings.append(Finding(severity, self.operation, self.label, kind, message, ours, upstream))

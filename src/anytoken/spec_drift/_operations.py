@@ -69,7 +69,7 @@ def compare_documents(ours: Any, upstream: Any, ours_name: str = "ours", upstrea
     matched = 0
     operations = list(iter_operations(ours))
     for op in operations:
-        rec = Recorder(op.key)
+        rec = Recorder(op.key, op.label)
         theirs, how = index.match(op)
         if theirs is None:
             message = f"{op.label}: no upstream operation with this method and path" + (

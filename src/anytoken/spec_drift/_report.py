@@ -108,14 +108,14 @@ def render_text(report: Report, accepted_file: str | None, stale: list[Accepted]
         + ", ".join(f"{counts[key]} {key}" for key in (*SEVERITIES, "accepted"))
         + (f" (accepted drift: {accepted_file})" if accepted_file else ""),
     ]
-    by_operation: dict[str, list[Finding]] = {}
+    by_operation: dict[tuple[str, str], list[Finding]] = {}
     for finding in report.findings:
         if quiet and finding.severity != BREAKING:
             continue
-        by_operation.setdefault(finding.operation, []).append(finding)
+        by_operation.setdefault((finding.operation, finding.label), []).append(finding)
     order = {severity: i for i, severity in enumerate(SEVERITIES)}
-    for operation, findings in by_operation.items():
-        lines += ["", operation]
+    for (operation, label), findings in by_operation.items():
+        lines += ["", operation if operation == label else f"{operation} ({label})"]
         for f in sorted(findings, key=lambda f: (order[f.severity], f.accepted is not None)):
             note = " (accepted)" if f.accepted is not None else ""
             lines.append(f"  {f.severity:<9} {f.message} [{f.kind}]{note}")

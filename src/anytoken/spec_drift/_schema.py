@@ -37,6 +37,8 @@ CONSTRAINTS = (
     "uniqueItems",
     "default",
 )
+_LOWER_BOUNDS = ("minimum", "minLength", "minItems")
+_UPPER_BOUNDS = ("maximum", "maxLength", "maxItems")
 _NOT_COMPARED = frozenset({"description", "example", "examples", "title", "externalDocs", "discriminator", "xml", "$comment"})
 _COMBINATORS = ("oneOf", "anyOf")
 _MAX_REFS = 32
@@ -181,6 +183,16 @@ def shape(doc: Any, node: Any, depth: int = 0, seen: frozenset[int] = frozenset(
     return out
 
 
+def _tighter(key: str, mine: Any, theirs: Any) -> bool | None:
+    """Whether upstream's numeric bound ``key`` excludes values ours allows (``None``: not a comparable bound)."""
+    numbers = all(v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in (mine, theirs))
+    if key not in _LOWER_BOUNDS + _UPPER_BOUNDS or not numbers:
+        return None
+    if theirs is None or mine is None:
+        return theirs is not None
+    return bool(theirs > mine) if key in _LOWER_BOUNDS else bool(theirs < mine)
+
+
 def _value(schema: dict[str, Any], key: str) -> str:
     return repr(schema[key]) if key in schema else "none"
 
@@ -228,7 +240,7 @@ class SchemaComparer:
         self._types(ours, up, op, upp, d)
         self._enum(ours, up, op, upp, d)
         self._format(ours, up, op, upp, d)
-        self._constraints(ours, up, op, upp)
+        self._constraints(ours, up, op, upp, d)
         self._object(ours, up, op, upp, d)
         if "items" in ours or "items" in up:
             items = [join(p, "items") if "items" in s else None for p, s in ((op, ours), (upp, up))]
@@ -275,12 +287,17 @@ class SchemaComparer:
         else:
             self.rec.add(COSMETIC, "format-changed", message, *paths)
 
-    def _constraints(self, ours: dict[str, Any], up: dict[str, Any], op: str | None, upp: str | None) -> None:
+    def _constraints(self, ours: dict[str, Any], up: dict[str, Any], op: str | None, upp: str | None, d: str) -> None:
+        """Bounds we send outside of are breaking (the generated client does not check them); the rest cosmetic."""
         for key in CONSTRAINTS:
             if (key in ours or key in up) and _canonical(ours.get(key)) != _canonical(up.get(key)):
                 paths = (join(op, key) if key in ours else op, join(upp, key) if key in up else upp)
                 message = f"{key}: ours {_value(ours, key)}, upstream {_value(up, key)}"
-                self.rec.add(COSMETIC, "constraint-changed", message, *paths)
+                tighter = _tighter(key, ours.get(key), up.get(key))
+                if d == SEND and tighter is not None:
+                    self.rec.add(BREAKING if tighter else ADDITIVE, "bound-changed", message, *paths)
+                else:
+                    self.rec.add(COSMETIC, "constraint-changed", message, *paths)
 
     def _object(self, ours: dict[str, Any], up: dict[str, Any], op: str | None, upp: str | None, d: str) -> None:
         o_props: dict[str, Any] = ours.get("properties") or {}
