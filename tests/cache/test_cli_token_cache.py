@@ -66,6 +66,12 @@ def test_parallel_invocations_mint_once(sandbox: Sandbox, env: dict[str, str]) -
     assert sandbox.requests("quadrata", "createAccessToken") == 1
 
 
+def test_listing_an_empty_cache_creates_no_key(env: dict[str, str]) -> None:
+    assert "no cached tokens" in _run(env, "cache", "list").stdout
+    assert _run(env, "cache", "clear", "quadrata").stdout.strip() == "removed 0 cached tokens of quadrata"
+    assert not Path(env["ANYTOKEN_CONFIG_DIR"]).exists()
+
+
 def test_cache_list_is_masked_and_clear_empties_it(sandbox: Sandbox, env: dict[str, str]) -> None:
     token = _run(env, "token", "quadrata").stdout.strip()
     secret = _run(env, "token", "unleash", "--type", "backend", "--allow-persistent").stdout.strip()

@@ -15,7 +15,6 @@ Directories come from ``platformdirs`` (``ANYTOKEN_CACHE_DIR`` / ``ANYTOKEN_CONF
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -207,9 +206,12 @@ class FileBackend:
 
     def entries(self) -> list[tuple[str, CachedToken]]:
         """Every readable entry (still usable or not); unreadable files are skipped."""
+        files = list(self._files())
+        if not files:
+            return []  # no key is created (nor the keyring asked) just to list nothing
         fernet = self.fernet()
         out = []
-        for key, path in self._files():
+        for key, path in files:
             entry = decode(key, self._read(path), fernet)
             if entry is not None:
                 out.append((key, entry))
@@ -218,8 +220,9 @@ class FileBackend:
     def clear(self, provider: str | None = None) -> int:
         """Delete the cached tokens (of ``provider`` only, when given; then unreadable files stay). Returns how many."""
         removed = 0
-        fernet = self.fernet() if provider is not None else None
-        for key, path in self._files():
+        files = list(self._files())
+        fernet = self.fernet() if provider is not None and files else None
+        for key, path in files:
             if fernet is not None:
                 entry = decode(key, self._read(path), fernet)
                 if entry is None or entry.token.provider != provider:
@@ -232,20 +235,32 @@ class FileBackend:
     def close(self) -> None:
         pass
 
+    # the async twins run the file operations in a thread (asyncio is imported here: the CLI never pays for it)
+
     async def aget(self, key: str) -> CachedToken | None:
+        import asyncio
+
         return await asyncio.to_thread(self.get, key)
 
     async def aset(self, key: str, entry: CachedToken) -> None:
+        import asyncio
+
         await asyncio.to_thread(self.set, key, entry)
 
     async def adelete(self, key: str, *, value: str | None = None) -> None:
+        import asyncio
+
         await asyncio.to_thread(self.delete, key, value=value)
 
     async def aacquire(self, key: str, ready: Ready, *, wait: bool = True) -> tuple[AsyncLease | None, CachedToken | None]:
+        import asyncio
+
         lease, entry = await asyncio.to_thread(self.acquire, key, ready, wait=wait)
         return lease, entry  # type: ignore[return-value]  # _FileLease has arelease
 
     async def afind(self, value: str) -> list[str]:
+        import asyncio
+
         return await asyncio.to_thread(self.find, value)
 
     async def aclose(self) -> None:
