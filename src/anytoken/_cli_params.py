@@ -18,9 +18,9 @@ from .declarations import parse_json_text
 from .errors import InvalidParameterError
 
 if TYPE_CHECKING:
-    from .declarations import Param, TokenKind
+    from .declarations import Param, ProviderInfo, TokenKind
 
-__all__ = ["RULES", "Given", "bind", "single_value", "split_args"]
+__all__ = ["RULES", "Given", "bind", "provider_params", "single_value", "split_args"]
 
 RULES = """\
 provider parameters:
@@ -45,6 +45,17 @@ class Given:
 
     flag: str
     values: tuple[str | None, ...]
+
+
+def provider_params(info: ProviderInfo, kind: str | None, rest: Sequence[str]) -> tuple[str | None, dict[str, Any]]:
+    """The kind and the params of ``--PARAM VALUE ...`` (``anytoken create``, ``anytoken token``).
+
+    ``--type backend`` chooses the kind when no kind of the provider has a ``type`` param (Unleash reads so).
+    """
+    given = split_args(rest)
+    if kind is None and "type" in given and all(k.param("type") is None for k in info.kinds):
+        kind = single_value(given.pop("type"), provider=info.name)
+    return kind, bind(given, info.kind(kind), provider=info.name)
 
 
 def split_args(rest: Sequence[str]) -> dict[str, Given]:

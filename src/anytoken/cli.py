@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from ._cli_params import RULES, bind, single_value, split_args
+from ._cli_params import RULES, provider_params
 from .errors import AnytokenError, UsageError
 
 __all__ = ["main"]
@@ -204,11 +204,7 @@ def _create(args: argparse.Namespace, rest: list[str]) -> int:
 
     client = default_client()
     info = client.registry.provider(args.provider)
-    given = split_args(rest)
-    kind = args.kind
-    if kind is None and "type" in given and all(k.param("type") is None for k in info.kinds):
-        kind = single_value(given.pop("type"), provider=info.name)  # `--type backend` reads naturally for Unleash
-    params = bind(given, info.kind(kind), provider=info.name)
+    kind, params = provider_params(info, args.kind, rest)
     token = client.create_token(args.provider, kind=kind, base_url=args.base_url, timeout=args.timeout, **params)
     if args.json:
         print(json.dumps(token.to_dict(reveal=True), indent=2, default=str))
