@@ -209,3 +209,16 @@ def test_bootstrap_only_notes_it_outside_ci(monkeypatch: pytest.MonkeyPatch, cap
     out = capsys.readouterr()
     assert "cannot install redis-server" in out.out and out.err == ""
     assert bootstrap.report_setup_failures() == 0
+
+
+def test_bootstrap_a_required_area_is_loud_even_outside_ci(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    bootstrap = _load(ROOT / "scripts" / "bootstrap.py")
+    monkeypatch.setattr(bootstrap, "CI", False)
+    monkeypatch.setenv(ENV_VAR, "redis, Upstream-Specs")
+    assert bootstrap.required("upstream-specs") and not bootstrap.required("unleash")
+    bootstrap.setup_failed("the drift check cannot run", area="upstream-specs")
+    bootstrap.setup_failed("a local note", area="unleash")
+    out = capsys.readouterr()
+    assert "ERROR (ANYTOKEN_REQUIRE names upstream-specs): the drift check cannot run" in out.err
+    assert "a local note" in out.out and "a local note" not in out.err
+    assert bootstrap.report_setup_failures() == 1 and bootstrap.report_setup_failures() == 0
