@@ -76,5 +76,4 @@ def quadrata_sandbox() -> SandboxProvider:
         routes=(Route("POST", "/login", login, "createAccessToken"),),
         credentials={"api_key": SANDBOX_API_KEY},
         examples={"access": {"environment": "sandbox"}},
-        invalid={"access": {"environment": "staging"}},
     )
