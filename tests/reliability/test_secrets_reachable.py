@@ -37,7 +37,8 @@ def test_every_demo_kind_masks_everything_reachable(anytoken_sandbox: Sandbox) -
 
         async def amint(provider: str, kind: str, params: dict[str, Any]) -> anytoken.Token:
             try:
-                return await client.acreate_token(provider, kind=kind, **params)
+                token: anytoken.Token = await client.acreate_token(provider, kind=kind, **params)
+                return token
             finally:
                 await client.aclose()
 
