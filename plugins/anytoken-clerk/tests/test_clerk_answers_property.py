@@ -7,6 +7,8 @@ real path (Client, plugin, generated client, finish function). Skipped when the 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from anytoken.sandbox import Sandbox
@@ -29,3 +31,32 @@ def test_spec_valid_answers_end_in_a_token_or_a_typed_error(
 ) -> None:
     spec = load_spec(upstream_spec_path("clerk-bapi-2026-05-12.yml"))
     check_spec_answers(anytoken_sandbox, spec, "clerk", kind, operation_id, params=params)
+
+
+BIG = 2**63 - 1  # int64's largest: a valid Clerk timestamp, far outside datetime's range
+
+
+@pytest.mark.parametrize(
+    ("kind", "operation_id", "field"),
+    [
+        ("m2m", "createM2MToken", "expiration"),
+        ("actor", "CreateActorToken", "created_at"),
+        ("sign_in", "CreateSignInToken", "created_at"),
+        ("testing", "CreateTestingToken", "expires_at"),
+    ],
+)
+@pytest.mark.parametrize("value", [BIG, -BIG, 253402300800000])
+def test_unrepresentable_timestamp_is_an_unknown_expiry(
+    anytoken_sandbox: Sandbox, kind: str, operation_id: str, field: str, value: int
+) -> None:
+    from anytoken.retry import RetryPolicy
+    from anytoken.sandbox.faults import Fault
+
+    def answer(body: Any) -> Any:
+        return {**body, field: value, "token": "opaque-not-a-jwt-0123456789"}
+
+    anytoken_sandbox.inject("clerk", operation_id, Fault.missing_token(transform=answer), times=1)
+    with anytoken_sandbox.client(env={}, retry=RetryPolicy(max_attempts=1)) as client:
+        token = client.create_token("clerk", kind=kind, **anytoken_sandbox.examples("clerk")[kind])
+    assert token.value == "opaque-not-a-jwt-0123456789"
+    assert token.expires_at is None
