@@ -291,6 +291,7 @@ def seed(state: Any) -> None:
 def telnyx_sandbox() -> SandboxProvider:
     return SandboxProvider(
         name="telnyx",
+        jwt_algorithms=("HS512",),
         base_path="/telnyx/v2",
         routes=(
             Route("POST", "/telephony_credentials/{id}/token", create_token, "CreateTelephonyCredentialToken"),
