@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from . import errors
-from .api import acreate_token, aget_token, create_token, default_client, get_token, list_providers, set_default_client
+from .api import aclose, acreate_token, aget_token, close, create_token, default_client, get_token, list_providers, set_default_client
 from .client import Client
 from .declarations import CredentialField, Param, ProviderInfo, TokenKind
 from .errors import AnytokenError
@@ -29,8 +29,10 @@ __all__ = [
     "TokenKind",
     "TokenRequest",
     "__version__",
+    "aclose",
     "acreate_token",
     "aget_token",
+    "close",
     "create_token",
     "default_client",
     "errors",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -12,8 +13,10 @@ from .retry import RetryPolicy
 from .tokens import Token
 
 __all__ = [
+    "aclose",
     "acreate_token",
     "aget_token",
+    "close",
     "create_token",
     "default_client",
     "get_token",
@@ -23,23 +26,66 @@ __all__ = [
 
 _client: Client | None = None
 _lock = threading.Lock()
+_atexit_registered = False
 
 
 def default_client() -> Client:
-    """The process-wide client behind :func:`create_token` (environment variables, default timeout)."""
-    global _client
-    if _client is None:
+    """The process-wide client behind :func:`create_token` (environment variables, default timeout).
+
+    Closed at interpreter exit; :func:`close` / :func:`aclose` close it sooner (a later call builds a new one).
+    """
+    global _client, _atexit_registered
+    client = _client
+    if client is None or client.closed:
         with _lock:
-            if _client is None:
+            if _client is None or _client.closed:
                 _client = Client()
-    return _client
+                if not _atexit_registered:
+                    atexit.register(_close_at_exit)
+                    _atexit_registered = True
+            client = _client
+    return client
 
 
 def set_default_client(client: Client | None) -> None:
-    """Replace (or, with None, reset) the process-wide default client."""
+    """Replace (or, with None, reset) the process-wide default client (the replaced one is not closed)."""
     global _client
     with _lock:
         _client = client
+
+
+def _take_default() -> Client | None:
+    global _client
+    with _lock:
+        client, _client = _client, None
+    return client
+
+
+def close() -> None:
+    """Close the default client's connections (sync code; done at interpreter exit anyway).
+
+    A later module-level call builds a new default client.
+    """
+    client = _take_default()
+    if client is not None:
+        client.close()
+
+
+async def aclose() -> None:
+    """Close the default client's connections from async code: ``await anytoken.aclose()``.
+
+    The connections of an event loop are also closed when that loop ends (``asyncio.run``), so this is needed
+    only to release them earlier. A later module-level call builds a new default client.
+    """
+    client = _take_default()
+    if client is not None:
+        await client.aclose()
+
+
+def _close_at_exit() -> None:
+    client = _client
+    if client is not None:
+        client.close()
 
 
 def create_token(

@@ -26,6 +26,8 @@ class _ClientLike(Protocol):
     @property
     def env(self) -> Mapping[str, str]: ...
 
+    def _check_open(self) -> None: ...
+
     def prepare(
         self,
         provider: str,
@@ -148,6 +150,7 @@ class CachingMixin:
         Only for reusable kinds; kinds whose minting creates a persistent resource need
         ``allow_persistent=True``. ``force_refresh=True`` mints a new token (one per key, however many ask).
         """
+        self._check_open()  # a closed client refuses even a cached token
         key = _key_for(self, provider, kind, credentials, base_url, params, allow_persistent)
 
         def mint() -> Token:
@@ -170,6 +173,7 @@ class CachingMixin:
         **params: Any,
     ) -> Token:
         """Async twin of :meth:`get_token`."""
+        self._check_open()  # a closed client refuses even a cached token
         key = _key_for(self, provider, kind, credentials, base_url, params, allow_persistent)
 
         async def amint() -> Token:
