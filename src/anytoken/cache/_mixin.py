@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..errors import UsageError
+from ..errors import AnytokenError, UsageError
 from ._key import cache_key
 
 if TYPE_CHECKING:
@@ -25,6 +25,9 @@ class _ClientLike(Protocol):
 
     @property
     def env(self) -> Mapping[str, str]: ...
+
+    @property
+    def retry(self) -> RetryPolicy: ...
 
     def _check_open(self) -> None: ...
 
@@ -129,6 +132,13 @@ def _key_for(
     return key
 
 
+def _located(exc: AnytokenError, provider: str, kind: str | None) -> AnytokenError:
+    """The error with the call's provider and kind when it has none (raised by the cache itself)."""
+    if exc.provider is None:
+        exc.provider, exc.kind = provider, kind
+    return exc
+
+
 class CachingMixin:
     """Cached minting for a client that has ``prepare``, ``mint``, ``amint`` and a ``cache`` (a TokenCache)."""
 
@@ -157,7 +167,11 @@ class CachingMixin:
             request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
             return self.mint(request, timeout=timeout, retry=retry)
 
-        return self.cache.get_or_mint(key, mint, force_refresh=force_refresh)
+        wait = (retry or self.retry).deadline  # waiting for another caller's mint is bounded by this call's deadline
+        try:
+            return self.cache.get_or_mint(key, mint, force_refresh=force_refresh, wait=wait)
+        except AnytokenError as exc:
+            raise _located(exc, provider, kind) from None
 
     async def aget_token(
         self: _ClientLike,
@@ -180,7 +194,11 @@ class CachingMixin:
             request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
             return await self.amint(request, timeout=timeout, retry=retry)
 
-        return await self.cache.aget_or_mint(key, amint, force_refresh=force_refresh)
+        wait = (retry or self.retry).deadline
+        try:
+            return await self.cache.aget_or_mint(key, amint, force_refresh=force_refresh, wait=wait)
+        except AnytokenError as exc:
+            raise _located(exc, provider, kind) from None
 
     def invalidate(
         self: _ClientLike,
