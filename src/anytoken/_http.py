@@ -386,8 +386,10 @@ class HttpPools:
 
         self.closed = True
         loop = asyncio.get_running_loop()
-        per_loop = self._async.get(loop)
+        with _lifecycle.lock:
+            per_loop = self._async.pop(loop, None)
         if per_loop is not None:
+            per_loop.hook.disarm()  # pools still leased are closed when their call ends
             await _aclose_all(per_loop.lru.retire_all())
         self.close()
 

@@ -27,6 +27,7 @@ __all__ = [
 _client: Client | None = None
 _lock = threading.Lock()
 _atexit_registered = False
+_built = False  # the current default client was built here (so it is ours to close)
 
 
 def default_client() -> Client:
@@ -34,12 +35,12 @@ def default_client() -> Client:
 
     Closed at interpreter exit; :func:`close` / :func:`aclose` close it sooner (a later call builds a new one).
     """
-    global _client, _atexit_registered
+    global _client, _atexit_registered, _built
     client = _client
     if client is None or client.closed:
         with _lock:
             if _client is None or _client.closed:
-                _client = Client()
+                _client, _built = Client(), True
                 if not _atexit_registered:
                     atexit.register(_close_at_exit)
                     _atexit_registered = True
@@ -48,16 +49,22 @@ def default_client() -> Client:
 
 
 def set_default_client(client: Client | None) -> None:
-    """Replace (or, with None, reset) the process-wide default client (the replaced one is not closed)."""
-    global _client
+    """Replace (or, with None, reset) the process-wide default client.
+
+    A default client that :func:`default_client` built is closed when replaced; one you set stays yours.
+    """
+    global _client, _built
     with _lock:
-        _client = client
+        old, _client = (_client if _built else None), client
+        _built = False
+    if old is not None and old is not client:
+        old.close()
 
 
 def _take_default() -> Client | None:
-    global _client
+    global _client, _built
     with _lock:
-        client, _client = _client, None
+        client, _client, _built = _client, None, False
     return client
 
 

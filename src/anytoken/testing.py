@@ -131,7 +131,6 @@ class ProviderConformance:
 
         async def amint_all() -> dict[str, Token]:
             out = {k: await client.acreate_token(self.provider, kind=k, **p) for k, p in examples.items()}
-            await client.aclose()
             return out
 
         async_tokens = asyncio.run(amint_all())
