@@ -8,13 +8,25 @@
 from __future__ import annotations
 
 from . import errors
-from .api import aclose, acreate_token, aget_token, close, create_token, default_client, get_token, list_providers, set_default_client
+from .api import (
+    aclose,
+    acreate_token,
+    aget_token,
+    arevoke_token,
+    close,
+    create_token,
+    default_client,
+    get_token,
+    list_providers,
+    revoke_token,
+    set_default_client,
+)
 from .client import Client
 from .declarations import CredentialField, Param, ProviderInfo, TokenKind
 from .errors import AnytokenError
 from .hookspecs import hookimpl
 from .retry import RetryPolicy
-from .tokens import Token, TokenRequest
+from .tokens import RevokeRequest, Token, TokenRequest
 
 __version__ = "0.1.0"
 
@@ -25,6 +37,7 @@ __all__ = [
     "Param",
     "ProviderInfo",
     "RetryPolicy",
+    "RevokeRequest",
     "Token",
     "TokenKind",
     "TokenRequest",
@@ -32,6 +45,7 @@ __all__ = [
     "aclose",
     "acreate_token",
     "aget_token",
+    "arevoke_token",
     "close",
     "create_token",
     "default_client",
@@ -39,5 +53,6 @@ __all__ = [
     "get_token",
     "hookimpl",
     "list_providers",
+    "revoke_token",
     "set_default_client",
 ]

@@ -210,6 +210,10 @@ class WaitWouldDeadlockError(UsageError):
     """A sync call on an event loop's thread would wait for an async mint running on that same loop."""
 
 
+class NotRevocableError(UsageError):
+    """The token's kind cannot be revoked (the provider has no such operation, or no installed plugin does it)."""
+
+
 class ProviderConflictError(UsageError):
     """Several distributions declare the same provider name; the user must choose one."""
 

@@ -214,6 +214,7 @@ def test_public_api_is_pinned() -> None:
         "Param",
         "ProviderInfo",
         "RetryPolicy",
+        "RevokeRequest",
         "Token",
         "TokenKind",
         "TokenRequest",
@@ -221,6 +222,7 @@ def test_public_api_is_pinned() -> None:
         "aclose",
         "acreate_token",
         "aget_token",
+        "arevoke_token",
         "close",
         "create_token",
         "default_client",
@@ -228,6 +230,7 @@ def test_public_api_is_pinned() -> None:
         "get_token",
         "hookimpl",
         "list_providers",
+        "revoke_token",
         "set_default_client",
     }
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -230,12 +230,13 @@ def test_a_closed_client_refuses_to_mint(sandbox: Sandbox) -> None:
     assert isinstance(client.get_token("telnyx", **params), anytoken.Token)
     client.close()
     assert client.closed
-    for call in (
+    calls: list[Callable[[], object]] = [
         lambda: client.create_token("telnyx", **params),
         lambda: client.get_token("telnyx", **params),
         lambda: asyncio.run(client.acreate_token("telnyx", **params)),
         lambda: asyncio.run(client.aget_token("telnyx", **params)),
-    ):
+    ]
+    for call in calls:
         with pytest.raises(errors.ClientClosedError, match="closed"):
             call()
     assert len(client.pools._sync) == 0
