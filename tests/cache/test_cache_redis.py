@@ -326,6 +326,9 @@ def test_discard_drops_a_revoked_token_under_every_key_in_redis(redis_server: Re
 
 async def test_adiscard_in_redis(redis_server: RedisServer, fake: FakeMint) -> None:
     b = backend(redis_server)
-    first = await TokenCache(b).aget_or_mint(KEY, fake.amint)
-    await TokenCache(b).adiscard(first)
-    assert await b.afind(first.value) == []
+    try:
+        first = await TokenCache(b).aget_or_mint(KEY, fake.amint)
+        await TokenCache(b).adiscard(first)
+        assert await b.afind(first.value) == []
+    finally:
+        await b.aclose()  # its redis.asyncio connection belongs to this test's loop
