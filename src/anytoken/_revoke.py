@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import AnytokenError, NotFoundError, NotRevocableError, PluginError, UsageError
+from .retry import check_retry
 from .tokens import RevokeRequest, Token
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class RevokingMixin:
         """
         request: RevokeRequest = self.prepare_revoke(token, credentials=credentials, base_url=base_url)
         caller = self.registry.hook_caller(request.provider, "revoke_token")
-        policy = retry or self.retry
+        policy = check_retry(retry) or self.retry
         attempt = 0
         started = time.monotonic()
         while True:
@@ -139,7 +140,7 @@ class RevokingMixin:
 
         request: RevokeRequest = self.prepare_revoke(token, credentials=credentials, base_url=base_url)
         caller = self.registry.hook_caller(request.provider, "arevoke_token")
-        policy = retry or self.retry
+        policy = check_retry(retry) or self.retry
         attempt = 0
         started = time.monotonic()
         while True:

@@ -33,7 +33,7 @@ from .errors import (
     ProviderUnavailableError,
 )
 from .plugins import Registry, registry_for
-from .retry import Attempt, RetryPolicy, classify
+from .retry import Attempt, RetryPolicy, check_retry, classify
 from .tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
@@ -101,10 +101,10 @@ class Client(CachingMixin, RevokingMixin):
         if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout < 3600:
             raise InvalidParameterError([("timeout", "must be a number of seconds between 0 and 3600")])
         self.timeout = float(timeout)
-        self.retry = retry or RetryPolicy()
+        self.retry = check_retry(retry) or RetryPolicy()
         self._env = env
         self.base_urls = dict(base_urls or {})
-        self._credentials = {p: (v if isinstance(v, str) else dict(v)) for p, v in (credentials or {}).items()}
+        self._credentials = {p: _client_credentials(p, v) for p, v in (credentials or {}).items()}
         self.registry = registry or registry_for(self.env, choices=plugins)
         self.allow_insecure_http = (
             _truthy(self.env.get("ANYTOKEN_ALLOW_INSECURE_HTTP")) if allow_insecure_http is None else allow_insecure_http
@@ -336,7 +336,7 @@ class Client(CachingMixin, RevokingMixin):
         from ._http import call_deadline, call_timeout
         from .provider import forget_response
 
-        policy = retry or self.retry
+        policy = check_retry(retry) or self.retry
         _check_timeout(timeout)
         create, _ = self.registry.callers(request.provider)
         started = time.monotonic()
@@ -372,7 +372,7 @@ class Client(CachingMixin, RevokingMixin):
         from ._http import call_deadline, call_timeout
         from .provider import forget_response
 
-        policy = retry or self.retry
+        policy = check_retry(retry) or self.retry
         _check_timeout(timeout)
         _, acreate = self.registry.callers(request.provider)
         started = time.monotonic()
@@ -511,6 +511,16 @@ def _raised_at(exc: BaseException) -> str:
 def _idempotency_key() -> str:
     """128 random bits as 32 hex digits (uuid4's strength without importing uuid: ~2 ms at start-up)."""
     return os.urandom(16).hex()
+
+
+def _client_credentials(provider: str, value: Mapping[str, str] | str) -> dict[str, str] | str:
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Mapping):
+        raise InvalidParameterError(
+            [(f"credentials[{provider!r}]", f"must be a string or a mapping of credential fields, not {type(value).__name__}")]
+        )
+    return dict(value)
 
 
 def _check_timeout(timeout: float | None) -> None:

@@ -23,7 +23,7 @@ import attrs
 
 from .errors import AnytokenError, InvalidParameterError, ProviderUnavailableError, RateLimitedError
 
-__all__ = ["Attempt", "RetryPolicy", "classify"]
+__all__ = ["Attempt", "RetryPolicy", "check_retry", "classify"]
 
 Verdict = Literal["retry", "ambiguous", "final"]
 
@@ -85,6 +85,13 @@ class Attempt:
 
 _SAFE_STATUSES = frozenset({429, 503})
 _AMBIGUOUS_STATUSES = frozenset({408, 500, 502, 504})
+
+
+def check_retry(retry: RetryPolicy | None) -> RetryPolicy | None:
+    """``retry`` as given, or a typed error when it is neither a :class:`RetryPolicy` nor None."""
+    if retry is not None and not isinstance(retry, RetryPolicy):
+        raise InvalidParameterError([("retry", f"must be an anytoken.RetryPolicy (or None), not {type(retry).__name__}")])
+    return retry
 
 
 def classify(attempt: Attempt, *, idempotent: bool, policy: RetryPolicy) -> Verdict:

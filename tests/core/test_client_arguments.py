@@ -1,0 +1,30 @@
+"""Bad constructor and per-call arguments of ``Client`` end in a typed one-line error, never a raw exception."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+import anytoken
+from anytoken import errors
+
+
+def test_client_retry_that_is_not_a_policy_is_a_typed_error() -> None:
+    with pytest.raises(errors.InvalidParameterError, match=r"retry: must be an anytoken\.RetryPolicy"):
+        anytoken.Client(retry=3)  # type: ignore[arg-type]
+
+
+def test_call_retry_that_is_not_a_policy_is_a_typed_error(make_client: Any) -> None:
+    client: anytoken.Client = make_client()
+    with pytest.raises(errors.InvalidParameterError, match=r"retry: must be an anytoken\.RetryPolicy"):
+        client.create_token("echo", user="u", retry=3)  # type: ignore[arg-type]
+    with pytest.raises(errors.InvalidParameterError, match=r"retry: must be an anytoken\.RetryPolicy"):
+        asyncio.run(client.acreate_token("echo", user="u", retry={"max_attempts": 2}))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [5, None, ["k"]])
+def test_client_credentials_of_the_wrong_type_are_a_typed_error(value: Any) -> None:
+    with pytest.raises(errors.InvalidParameterError, match=r"credentials\[.echo.\]: must be a string or a mapping"):
+        anytoken.Client(credentials={"echo": value})
