@@ -42,6 +42,21 @@ def _registry_providers() -> list[SandboxProvider]:
     return list(default_registry().sandbox_providers())
 
 
+def _chosen_providers(providers: Sequence[SandboxProvider | str] | None) -> list[SandboxProvider]:
+    """The emulations to serve: every installed one (None), or those given, each by object or by name."""
+    if providers is None:
+        return _registry_providers()
+    if all(not isinstance(p, str) for p in providers):
+        return list(providers)  # type: ignore[arg-type]
+    installed = {p.name: p for p in _registry_providers()}
+    missing = [p for p in providers if isinstance(p, str) and p not in installed]
+    if missing:
+        from anytoken.errors import UsageError
+
+        raise UsageError(f"providers: no sandbox for {', '.join(map(repr, missing))}. Available: {', '.join(sorted(installed)) or 'none'}")
+    return [installed[p] if isinstance(p, str) else p for p in providers]
+
+
 def _provider_info(name: str) -> Any:
     try:
         from anytoken.plugins import default_registry
@@ -58,7 +73,8 @@ def _env_name(*parts: str) -> str:
 class Sandbox:
     """A local emulator of token providers.
 
-    ``providers``: the emulations to serve (None: every installed plugin's, via the plugin registry).
+    ``providers``: the emulations to serve (None: every installed plugin's, via the plugin registry), as
+    :class:`SandboxProvider` objects or installed providers' names (``Sandbox(providers=["clerk"])``).
     ``port=0`` picks a free port. ``seed`` makes ids and the HMAC signing key deterministic. ``clock``
     is what handlers see as ``state.now()``. Use it as a context manager (background thread), or
     ``start()``/``stop()``, or ``serve_forever()`` in the foreground.
@@ -66,7 +82,7 @@ class Sandbox:
 
     def __init__(
         self,
-        providers: Sequence[SandboxProvider] | None = None,
+        providers: Sequence[SandboxProvider | str] | None = None,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -75,8 +91,7 @@ class Sandbox:
         log_requests: bool = False,
         max_body_bytes: int = 10 * 1024 * 1024,
     ) -> None:
-        if providers is None:
-            providers = _registry_providers()
+        chosen = _chosen_providers(providers)
         self.host = host
         self._requested_port = port
         self.port = 0
@@ -91,7 +106,7 @@ class Sandbox:
         self._router = Router()
         self._unmatched = 0
         self._total = 0
-        for provider in providers:
+        for provider in chosen:
             self._add_provider(provider, clock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None

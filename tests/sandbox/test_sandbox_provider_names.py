@@ -1,0 +1,22 @@
+"""``Sandbox(providers=[...])`` chooses providers by name, as docs/sandbox.md shows; a wrong name is a typed error."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from anytoken import errors
+from anytoken.sandbox import Sandbox
+
+
+def test_sandbox_serves_only_the_providers_named() -> None:
+    with Sandbox(providers=["quadrata", "telnyx"]) as sb:
+        assert sorted(sb.providers) == ["quadrata", "telnyx"]
+        assert httpx.get(sb.url + "/_sandbox/stats").json()["providers"].keys() == {"quadrata", "telnyx"}
+        with sb.client() as client:
+            assert client.create_token("quadrata").value
+
+
+def test_an_unknown_provider_name_is_a_usage_error_listing_the_available_ones() -> None:
+    with pytest.raises(errors.UsageError, match=r"providers: no sandbox for 'quadratta'.*Available: .*quadrata"):
+        Sandbox(providers=["quadratta"])
