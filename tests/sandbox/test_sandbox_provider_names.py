@@ -20,3 +20,15 @@ def test_sandbox_serves_only_the_providers_named() -> None:
 def test_an_unknown_provider_name_is_a_usage_error_listing_the_available_ones() -> None:
     with pytest.raises(errors.UsageError, match=r"providers: no sandbox for 'quadratta'.*Available: .*quadrata"):
         Sandbox(providers=["quadratta"])
+
+
+def test_the_variables_docs_sandbox_md_shows_are_those_the_sandbox_exports() -> None:
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "sandbox.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"^export ([A-Z][A-Z0-9_]*)=", doc, re.MULTILINE))
+    shown |= set(re.findall(r"sb\.env\(\).*?\{(.*)\}", doc)[0].replace('"', "").replace(": ...", "").replace(" ", "").split(","))
+    with Sandbox() as sb:
+        exported = set(sb.env())
+    assert shown and shown <= exported, f"docs/sandbox.md shows variables the sandbox does not export: {sorted(shown - exported)}"
