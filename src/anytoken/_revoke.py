@@ -66,6 +66,7 @@ class RevokingMixin:
         base_url: str | None = None,
     ) -> RevokeRequest:
         """Build the :class:`~anytoken.RevokeRequest` for ``token`` without touching the network."""
+        self._check_open()
         if not isinstance(token, Token):
             raise UsageError(f"revoke_token needs the Token that create_token returned, not a {type(token).__name__}")
         client: _ClientLike = self

@@ -224,7 +224,7 @@ class ClientClosedError(UsageError):
     def __init__(self, message: str | None = None) -> None:
         super().__init__(
             message
-            or "cannot mint: this anytoken Client has been closed. Create a new Client, or keep every call inside "
+            or "this anytoken Client has been closed: create a new Client, or keep every call inside "
             "`with Client() as client:` / `async with Client() as client:`"
         )
 

@@ -28,3 +28,14 @@ def test_call_retry_that_is_not_a_policy_is_a_typed_error(make_client: Any) -> N
 def test_client_credentials_of_the_wrong_type_are_a_typed_error(value: Any) -> None:
     with pytest.raises(errors.InvalidParameterError, match=r"credentials\[.echo.\]: must be a string or a mapping"):
         anytoken.Client(credentials={"echo": value})
+
+
+def test_a_closed_client_says_closed_without_claiming_the_call_was_a_mint(make_client: Any) -> None:
+    client: anytoken.Client = make_client()
+    token = client.create_token("echo", user="u")
+    client.close()
+    for call in (lambda: client.revoke_token(token), lambda: client.get_token("echo", user="u"), lambda: client.invalidate("echo")):
+        with pytest.raises(errors.ClientClosedError) as caught:
+            call()
+        assert "has been closed" in str(caught.value)
+        assert "cannot mint" not in str(caught.value)
