@@ -94,7 +94,7 @@ def _run(argv: list[str]) -> int:
     if argv and argv[0] == "sandbox":
         from .sandbox import main as sandbox_main
 
-        return sandbox_main(argv[1:])
+        return sandbox_main(argv[1:], parser_class=_Parser)
     if argv and argv[0] in ("token", "cache", "revoke"):
         from ._cli_tokens import run
 

@@ -32,3 +32,11 @@ def test_the_variables_docs_sandbox_md_shows_are_those_the_sandbox_exports() -> 
     with Sandbox() as sb:
         exported = set(sb.env())
     assert shown and shown <= exported, f"docs/sandbox.md shows variables the sandbox does not export: {sorted(shown - exported)}"
+
+
+def test_a_bad_sandbox_option_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from anytoken.cli import main
+
+    assert main(["sandbox", "--port", "notaport"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--port" in err and "anytoken sandbox --help" in err, err

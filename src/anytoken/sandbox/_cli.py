@@ -12,8 +12,8 @@ from .model import SandboxProvider
 __all__ = ["main"]
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _parser(parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser = parser_class(
         prog="anytoken sandbox",
         description="Serve a local emulator of the installed token providers (fake keys, real HTTP).",
     )
@@ -31,12 +31,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, *, providers: Sequence[SandboxProvider] | None = None) -> int:
+def main(
+    argv: list[str] | None = None,
+    *,
+    providers: Sequence[SandboxProvider] | None = None,
+    parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+) -> int:
     """Run the sandbox until Ctrl-C/SIGTERM; returns the exit status.
 
-    ``providers`` overrides plugin discovery (for tests and embedding).
+    ``providers`` overrides plugin discovery (for tests and embedding); ``parser_class`` is the CLI's
+    (whose ``error`` raises a one-line ``UsageError``).
     """
-    args = _parser().parse_args(argv)
+    args = _parser(parser_class).parse_args(argv)
     from ._sandbox import Sandbox
 
     if providers is None:
