@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from .errors import InsecureTransportError, InvalidParameterError
+from ._wire import proxy_for
 from .provider import last_response
 
 if TYPE_CHECKING:
@@ -224,6 +225,7 @@ class HttpPools:
         async_transport_factory: Callable[[], Any] | None = None,
         max_connections: int = 100,
         async_backend: str = "auto",
+        wire: bool = True,
     ) -> None:
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
@@ -232,6 +234,10 @@ class HttpPools:
         self._async_transport_factory = async_transport_factory
         self.max_connections = max_connections
         self.async_backend = async_backend
+        # the purpose-built request path (_wire_sync/_wire_async) under the generated clients; never under a
+        # caller's transport, which must see every request
+        self.wire_sync = wire and transport is None
+        self.wire_async = wire and async_transport is None and async_transport_factory is None and async_backend != "httpx"
         # insertion-ordered dicts used as LRUs: a client with many credentials must not pile up pools
         self._sync: dict[str, httpx.Client] = {}
         self._async: dict[asyncio.AbstractEventLoop, dict[str, httpx.AsyncClient]] = {}
@@ -242,12 +248,25 @@ class HttpPools:
     def sync_client(self, base_url: str, headers: Mapping[str, str]) -> httpx.Client:
         key = _headers_key(base_url, headers)
         client = self._sync.get(key)
+        return client if client is not None else self._sync_pool(key, lambda: self._new_sync(base_url, headers))
+
+    def generated_sync_client(self, base_url: str, headers: Mapping[str, str]) -> Any:
+        """What the generated clients get: a wire client (no httpx objects per call), or the pooled httpx
+        client when ``ANYTOKEN_HTTP=httpx``, a transport was given, or a proxy applies to the base URL."""
+        if not self.wire_sync:
+            return self.sync_client(base_url, headers)
+        key = "wire:" + _headers_key(base_url, headers)
+        client = self._sync.get(key)
+        return client if client is not None else self._sync_pool(key, lambda: self._new_wire_sync(base_url, headers))
+
+    def _sync_pool(self, key: str, make: Callable[[], Any]) -> Any:
+        client = self._sync.get(key)
         if client is None:
-            evicted: list[httpx.Client] = []
+            evicted: list[Any] = []
             with self._lock:
                 client = self._sync.get(key)
                 if client is None:
-                    client = self._sync[key] = self._new_sync(base_url, headers)
+                    client = self._sync[key] = make()
                     while len(self._sync) > MAX_POOLS:
                         evicted.append(self._sync.pop(next(iter(self._sync))))
             for old in evicted:
@@ -255,14 +274,24 @@ class HttpPools:
         return client
 
     def async_client(self, base_url: str, headers: Mapping[str, str]) -> httpx.AsyncClient:
+        key = _headers_key(base_url, headers)
+        return self._async_pool(key, lambda: self._new_async(base_url, headers))  # type: ignore[no-any-return]
+
+    def generated_async_client(self, base_url: str, headers: Mapping[str, str]) -> Any:
+        """The async twin of :meth:`generated_sync_client` (per running event loop)."""
+        if not self.wire_async:
+            return self.async_client(base_url, headers)
+        key = "wire:" + _headers_key(base_url, headers)
+        return self._async_pool(key, lambda: self._new_wire_async(base_url, headers))
+
+    def _async_pool(self, key: str, make: Callable[[], Any]) -> Any:
         import asyncio
 
         loop = asyncio.get_running_loop()
-        key = _headers_key(base_url, headers)
         per_loop = self._async.get(loop)
         client = per_loop.get(key) if per_loop is not None else None
         if client is None:
-            evicted: list[httpx.AsyncClient] = []
+            evicted: list[Any] = []
             with self._lock:
                 # clients of event loops that are gone: their connections died with the loop; drop them
                 for gone in [lp for lp in self._async if lp.is_closed()]:
@@ -270,7 +299,7 @@ class HttpPools:
                 per_loop = self._async.setdefault(loop, {})
                 client = per_loop.get(key)
                 if client is None:
-                    client = per_loop[key] = self._new_async(base_url, headers)
+                    client = per_loop[key] = make()
                     while len(per_loop) > MAX_POOLS:
                         evicted.append(per_loop.pop(next(iter(per_loop))))
             for old in evicted:
@@ -279,8 +308,44 @@ class HttpPools:
                 task.add_done_callback(self._closing.discard)
         return client
 
+    def _new_wire_sync(self, base_url: str, headers: Mapping[str, str]) -> Any:
+        if proxy_for(base_url) is not None:
+            return self._new_sync(base_url, headers)
+        from ._wire_sync import WireClient
+
+        return WireClient(
+            base_url=base_url,
+            headers=headers,
+            user_agent=_USER_AGENT,
+            timeout=self.timeout,
+            max_response_bytes=self.max_response_bytes,
+            max_connections=self.max_connections,
+            ssl_context=_ssl_context(base_url) if base_url.startswith("https://") else None,
+            fallback=lambda: self.sync_client(base_url, headers),
+            remember=last_response.set,
+        )
+
+    def _new_wire_async(self, base_url: str, headers: Mapping[str, str]) -> Any:
+        if proxy_for(base_url) is not None:
+            return self._new_async(base_url, headers)
+        try:
+            from ._wire_async import AsyncWireClient
+        except ImportError:  # no aiohttp: httpx's own async pool
+            return self._new_async(base_url, headers)
+        return AsyncWireClient(
+            base_url=base_url,
+            headers=headers,
+            user_agent=_USER_AGENT,
+            timeout=self.timeout,
+            max_response_bytes=self.max_response_bytes,
+            max_connections=self.max_connections,
+            ssl_context=_ssl_context(base_url) if base_url.startswith("https://") else None,
+            fallback=lambda: self.async_client(base_url, headers),
+            remember=last_response.set,
+        )
+
     def _new_sync(self, base_url: str, headers: Mapping[str, str]) -> httpx.Client:
-        inner = self._transport or httpx.HTTPTransport(limits=self._limits(), verify=_ssl_context(base_url))
+        inner = self._transport or httpx.HTTPTransport(limits=self._limits(), verify=_ssl_context(base_url), proxy=proxy_for(base_url))
         return _PooledClient(
             base_url=base_url,
             headers={"user-agent": _USER_AGENT, **headers},
@@ -296,6 +361,8 @@ class HttpPools:
             inner = self._async_transport
         elif self._async_transport_factory is not None:
             inner = self._async_transport_factory()
+        elif (proxy := proxy_for(base_url)) is not None:  # HTTP(S)_PROXY/NO_PROXY as httpx's trust_env applies them
+            inner = httpx.AsyncHTTPTransport(limits=self._limits(), verify=_ssl_context(base_url), proxy=proxy)
         else:
             inner = _default_async_transport(self._limits(), self.async_backend, _ssl_context(base_url))
         return _PooledAsyncClient(
@@ -366,6 +433,15 @@ class HttpSession:
     def async_client(self, headers: Mapping[str, str] | None = None) -> httpx.AsyncClient:
         """A pooled ``httpx.AsyncClient`` (per running event loop) for the base URL sending ``headers``."""
         return self._pools.async_client(self.base_url, headers or {})
+
+    def generated_client(self, headers: Mapping[str, str] | None = None) -> Any:
+        """The client a generated ``sync_detailed`` runs on (:class:`GeneratedProvider` sets it): a wire
+        client offering ``request(method, url, **kwargs)``, or the pooled ``httpx.Client``."""
+        return self._pools.generated_sync_client(self.base_url, headers or {})
+
+    def generated_async_client(self, headers: Mapping[str, str] | None = None) -> Any:
+        """The async twin of :meth:`generated_client` (per running event loop)."""
+        return self._pools.generated_async_client(self.base_url, headers or {})
 
     def __repr__(self) -> str:
         return f"HttpSession({self.base_url!r})"

@@ -4,8 +4,8 @@ A plugin subclasses :class:`GeneratedProvider`, declares its provider in :meth:`
 returns a :class:`Call` from :meth:`plan`: which generated endpoint module to call, with which keyword
 arguments and auth headers, and how to turn the typed success response into a :class:`~anytoken.Token`.
 The base class runs it synchronously (``sync_detailed``) or with real async I/O (``asyncio_detailed``) on
-the pooled httpx clients of ``request.http``, and maps every non-success answer into the error tree at
-one place, :func:`error_for_response` — so sync and async agree by construction.
+the pooled clients of ``request.http`` (the wire path, or httpx with ``ANYTOKEN_HTTP=httpx``), and maps
+every non-success answer into the error tree at one place, :func:`error_for_response` — so sync and async agree by construction.
 """
 
 from __future__ import annotations
@@ -32,8 +32,6 @@ from .hookspecs import hookimpl
 from .tokens import Token, TokenRequest
 
 if TYPE_CHECKING:
-    import httpx
-
     from .declarations import ProviderInfo
     from .sandbox.model import SandboxProvider
 
@@ -48,8 +46,9 @@ __all__ = [
 _REQUEST_ID_HEADERS = ("x-request-id", "x-clerk-trace-id", "request-id", "x-amzn-requestid", "x-trace-id", "cf-ray")
 _BODY_ID_KEYS = ("clerk_trace_id", "request_id", "requestId", "trace_id", "id")
 
-#: the last raw httpx response seen in this context (set by a response hook of the pooled clients)
-last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar("anytoken_last_response", default=None)
+#: the last raw response seen in this context (an ``httpx.Response`` or a wire response: ``status_code``,
+#: ``headers``, ``content``), set by the pooled clients
+last_response: contextvars.ContextVar[Any] = contextvars.ContextVar("anytoken_last_response", default=None)
 
 
 class DetailedResponse(Protocol):
@@ -249,7 +248,7 @@ class GeneratedProvider:
             return None
         call = self.plan(request)
         client = call.client_cls(base_url=request.base_url)
-        client.set_httpx_client(request.http.sync_client(call.headers))
+        client.set_httpx_client(request.http.generated_client(call.headers))
         last_response.set(None)
         failure: ProviderError | None = None
         try:
@@ -271,7 +270,7 @@ class GeneratedProvider:
 
     async def _arun(self, request: TokenRequest, call: Call) -> Token:
         client = call.client_cls(base_url=request.base_url)
-        client.set_async_httpx_client(request.http.async_client(call.headers))
+        client.set_async_httpx_client(request.http.generated_async_client(call.headers))
         last_response.set(None)
         failure: ProviderError | None = None
         try:
