@@ -303,22 +303,43 @@ def _sdk_target(name: str, p: Json, path: str, request: Json) -> Json | None:
 # -- 1. sync per-token latency -----------------------------------------------------------------------------
 
 
-def sync_jobs(targets: dict[str, Json], fast: bool) -> list[tuple[str, str]]:
+# Rows are (impl, provider) pairs; an impl is a scenario of bench/_worker.py (its SYNC_IMPLS / async_impl).
+#: per provider, sync: the default (wire) path, the httpx path, anytoken's own work without I/O, the raw floors
+SYNC_IMPLS = ["anytoken", "anytoken-httpx", "anytoken-noio", "httpx", "http.client"]
+#: the same clients, interleaved in one process per provider (the sync targets use these ratios)
+PAIRED_IMPLS = ["anytoken", "anytoken-httpx", "httpx", "http.client"]
+#: async, per provider in ASYNC_PROVIDERS
+ASYNC_IMPLS = ["anytoken", "anytoken-httpx", "anytoken-httpx-backend", "anytoken-noio"]
+ASYNC_PROVIDERS = ("telnyx", "clerk")
+#: async raw clients, once (main provider)
+ASYNC_RAW = ["httpx", "aiohttp", "raw-asyncio"]
+#: hooks for rows other engineers add: (section, impl, provider or None for the main one). An impl named
+#: here must exist in bench/_worker.py; its label goes in bench/report.py's LABELS.
+EXTRA_ROWS: list[tuple[str, str, str | None]] = []
+
+
+def _main_provider(targets: dict[str, Json]) -> str:
+    return "telnyx" if "telnyx" in targets else next(iter(targets), "")
+
+
+def _extra(section: str, targets: dict[str, Json]) -> list[tuple[str, str]]:
+    return [
+        (impl, p or _main_provider(targets)) for sec, impl, p in EXTRA_ROWS if sec == section and (p or _main_provider(targets)) in targets
+    ]
+
+
+def sync_jobs(targets: dict[str, Json]) -> list[tuple[str, str]]:
     jobs: list[tuple[str, str]] = []
     for name in targets:
-        jobs += [("anytoken", name), ("httpx", name), ("http.client", name)]
-        if fast:
-            jobs.append(("anytoken+fast", name))
+        jobs += [(impl, name) for impl in SYNC_IMPLS]
         if "sdk" in targets[name]:
             jobs.append((f"{name}-sdk", name))
-    if fast and targets:
-        jobs.append(("httpx+fast", "telnyx" if "telnyx" in targets else next(iter(targets))))
-    return jobs
+    return jobs + _extra("sync", targets)
 
 
-def bench_sync(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
+def bench_sync(runner: Runner, targets: dict[str, Json]) -> Json:
     s = runner.s
-    jobs = sync_jobs(targets, fast)
+    jobs = sync_jobs(targets)
     raw: dict[str, list[Json]] = {f"{impl}|{t}": [] for impl, t in jobs}
     for rnd in range(s.sync_rounds):
         order = jobs[rnd % len(jobs) :] + jobs[: rnd % len(jobs)] if jobs else []
@@ -328,7 +349,7 @@ def bench_sync(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
         log(f"sync round {rnd + 1}/{s.sync_rounds} done")
     paired: Json = {}
     for name, target in targets.items():
-        impls = ["anytoken", "httpx", "http.client"] + (["anytoken+fast"] if fast else []) + ([f"{name}-sdk"] if "sdk" in target else [])
+        impls = PAIRED_IMPLS + ([f"{name}-sdk"] if "sdk" in target else [])
         runs = [
             runner.worker(
                 {
@@ -368,15 +389,15 @@ def _collect(raw: dict[str, list[Json]], keys: Sequence[str]) -> dict[str, Json]
 
 
 def async_jobs(targets: dict[str, Json]) -> list[tuple[str, str]]:
-    main = "telnyx" if "telnyx" in targets else next(iter(targets), "")
+    main = _main_provider(targets)
     jobs: list[tuple[str, str]] = []
-    names: list[str] = [n for n in ("telnyx", "clerk") if n in targets] or [main]
+    names: list[str] = [n for n in ASYNC_PROVIDERS if n in targets] or [main]
     for name in names:
-        jobs += [("anytoken", name), ("anytoken-httpx-backend", name), ("anytoken+aiohttp", name), ("direct-aiohttp", name)]
+        jobs += [(impl, name) for impl in ASYNC_IMPLS]
         if "sdk" in targets[name]:
             jobs.append((f"{name}-sdk", name))
-    jobs += [("httpx", main), ("httpx-limits100", main), ("httpx+aiohttp", main), ("aiohttp", main), ("raw-asyncio", main)]
-    return jobs
+    jobs += [(impl, main) for impl in ASYNC_RAW]
+    return jobs + _extra("async", targets)
 
 
 def bench_async(runner: Runner, targets: dict[str, Json]) -> Json:
@@ -422,6 +443,10 @@ def cold_commands(python: Path, targets: dict[str, Json]) -> dict[str, list[str]
     for k, v in t["params"].items():
         cli += [f"--{k.replace('_', '-')}", v if isinstance(v, str) else json.dumps(v)]
     cmds[f"anytoken CLI: 1 token ({main})"] = cli
+    # `anytoken token` (a cached token, as a whole process) once that command exists; warmed up before timing
+    probe = subprocess.run([str(python.parent / "anytoken"), "token", "--help"], capture_output=True)
+    if probe.returncode == 0:
+        cmds[f"anytoken CLI: token, cache hit ({main})"] = [cli[0], "token", *cli[2:]]
     if "telnyx" in targets and "sdk" in targets["telnyx"]:
         sdk = targets["telnyx"]["sdk"]
         cmds["import telnyx"] = [str(python), "-c", "import telnyx"]
@@ -451,6 +476,9 @@ def bench_cold(runner: Runner, targets: dict[str, Json]) -> Json:
     cmds = cold_commands(runner.python, targets)
     times: dict[str, list[float]] = {k: [] for k in cmds}
     errors: dict[str, str] = {}
+    for label, argv in cmds.items():
+        if "cache hit" in label:  # fill the cache the command reads
+            subprocess.run(argv, env=env, capture_output=True)
     for _ in range(runner.s.cold_runs):
         for label, argv in cmds.items():
             if label in errors:
@@ -573,7 +601,7 @@ def bench_cache(runner: Runner, targets: dict[str, Json], sandbox_url: str) -> J
 # -- 7. peak RSS -------------------------------------------------------------------------------------------
 
 
-def bench_rss(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
+def bench_rss(runner: Runner, targets: dict[str, Json]) -> Json:
     rows: Json = {}
     _, base = runner.maxrss([str(runner.python), "-c", "pass"])
     rows["python -c pass|"] = {"kb": base}
@@ -582,9 +610,7 @@ def bench_rss(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
         jobs.append(("anytoken", name))
     main = "telnyx" if "telnyx" in targets else next(iter(targets), None)
     if main:
-        jobs += [("httpx", main), ("http.client", main)]
-        if fast:
-            jobs.append(("anytoken+fast", main))
+        jobs += [("anytoken-httpx", main), ("httpx", main), ("http.client", main)]
     for name in ("telnyx", "clerk"):
         if name in targets and "sdk" in targets[name]:
             jobs.append((f"{name}-sdk", name))
@@ -603,7 +629,7 @@ def bench_profile(runner: Runner, targets: dict[str, Json]) -> Json:
     if main is None:
         return {}
     out: Json = {"provider": main}
-    for impl in ("anytoken", "httpx"):
+    for impl in ("anytoken", "anytoken-noio", "httpx"):
         out[impl] = runner.worker({"mode": "profile", "impl": impl, "target": targets[main], "n": runner.s.profile_n, "warmup": 50})
     return out
 
@@ -649,11 +675,6 @@ def machine(runner: Runner) -> Json:
 # -- main ---------------------------------------------------------------------------------------------------
 
 
-def fast_transport_available(python: Path) -> bool:
-    proc = subprocess.run([str(python), "-c", "import anytoken._fast_transport"], capture_output=True)
-    return proc.returncode == 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="tiny counts (seconds); uses the current interpreter unless --python")
@@ -696,12 +717,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         targets = build_targets(runner, info)
         names = ", ".join(f"{n} ({t['path']})" for n, t in targets.items()) or "none"
         log(f"providers: {names}")
-        fast = fast_transport_available(python)
         results["machine"] = machine(runner)
         results["targets"] = {n: {k: t.get(k) for k in ("kind", "path", "distribution")} for n, t in targets.items()}
-        results["fast_transport"] = fast
+        results.pop("fast_transport", None)
         if "sync" in sections:
-            results["sync"] = bench_sync(runner, targets, fast)
+            results["sync"] = bench_sync(runner, targets)
             results["profile"] = bench_profile(runner, targets)
         if "async" in sections:
             results["async"] = bench_async(runner, targets)
@@ -710,7 +730,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "cache" in sections:
             results["cache"] = bench_cache(runner, targets, info["url"])
         if "rss" in sections:
-            results["rss"] = bench_rss(runner, targets, fast)
+            results["rss"] = bench_rss(runner, targets)
     if "startup" in sections:
         results["startup"] = bench_startup(runner)
     if "regen" in sections:

@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .errors import InsecureTransportError, InvalidParameterError
 from ._wire import proxy_for
+from .errors import InsecureTransportError, InvalidParameterError
 from .provider import last_response
 
 if TYPE_CHECKING:

@@ -60,7 +60,7 @@ class AsyncWireClient:
         max_connections: int,
         ssl_context: ssl.SSLContext | None,
         fallback: Callable[[], httpx.AsyncClient],
-        remember: Callable[[Any], None],
+        remember: Callable[[Any], object],
         keepalive_expiry: float = 5.0,
     ) -> None:
         parts = urlsplit(base_url)
@@ -88,9 +88,7 @@ class AsyncWireClient:
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session
         if session is None or session.closed:
-            connector = aiohttp.TCPConnector(
-                limit=self._max_connections, limit_per_host=0, keepalive_timeout=self._expiry, ssl=self._ssl
-            )
+            connector = aiohttp.TCPConnector(limit=self._max_connections, limit_per_host=0, keepalive_timeout=self._expiry, ssl=self._ssl)
             session = self._session = aiohttp.ClientSession(
                 connector=connector,
                 auto_decompress=False,  # decoded with the size cap applied (_wire.decode_content)

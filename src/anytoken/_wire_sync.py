@@ -78,7 +78,7 @@ class WireClient:
         max_connections: int,
         ssl_context: ssl.SSLContext | None,
         fallback: Callable[[], httpx.Client],
-        remember: Callable[[Any], None],
+        remember: Callable[[Any], object],
         max_keepalive: int = 20,
         keepalive_expiry: float = 5.0,
     ) -> None:

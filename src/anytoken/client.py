@@ -238,7 +238,15 @@ class Client(CachingMixin):
         their values (~25% of anytoken's own per-mint CPU otherwise). Each call gets its own idempotency key
         and its own copy of the parameters."""
         try:
-            fast: Any = (provider, kind, base_url, self.base_urls.get(provider), _freeze(credentials), _freeze(params), self.allow_insecure_http)
+            fast: Any = (
+                provider,
+                kind,
+                base_url,
+                self.base_urls.get(provider),
+                _freeze(credentials),
+                _freeze(params),
+                self.allow_insecure_http,
+            )
         except TypeError:
             fast = None
         memo = self._prepare_memo
@@ -247,7 +255,16 @@ class Client(CachingMixin):
             if entry is not None and _env_values(self.env, entry[1]) == entry[2]:
                 r = entry[0]
                 return TokenRequest(
-                    r.provider, r.kind, dict(r.params), r.credentials, r.base_url, r.http, r.info, r.kind_info, _idempotency_key(), r.environment
+                    r.provider,
+                    r.kind,
+                    dict(r.params),
+                    r.credentials,
+                    r.base_url,
+                    r.http,
+                    r.info,
+                    r.kind_info,
+                    _idempotency_key(),
+                    r.environment,
                 )
         request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
         if fast is not None and len(memo) < _MEMO_SIZE:

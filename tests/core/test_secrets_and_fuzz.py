@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
-from contextlib import redirect_stderr, redirect_stdout
 from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
 import httpx
@@ -70,7 +70,9 @@ def path(request: pytest.FixtureRequest, echo_server: EchoServer) -> EchoServer 
 
 @SETTINGS
 @given(key=SECRET, token=SECRET, status=st.sampled_from([200, 400, 401, 403, 404, 409, 422, 429, 500, 503]))
-def test_no_secret_in_repr_logs_or_errors(key: str, token: str, status: int, caplog: pytest.LogCaptureFixture, path: EchoServer | None) -> None:
+def test_no_secret_in_repr_logs_or_errors(
+    key: str, token: str, status: int, caplog: pytest.LogCaptureFixture, path: EchoServer | None
+) -> None:
     caplog.clear()
     with caplog.at_level(logging.DEBUG):
         client = _client(key, token, status, server=path)

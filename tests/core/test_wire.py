@@ -243,7 +243,7 @@ def test_disconnect_after_the_request_is_a_sent_failure(mode: str, serve: Callab
 
 @pytest.mark.parametrize("mode", MODES)
 def test_truncated_body_is_a_sent_failure(mode: str, serve: Callable[..., ScriptServer]) -> None:
-    server = serve([lambda c: c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"tok")])
+    server = serve([lambda c: c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"tok')])
     with pytest.raises(httpx.TransportError) as info:
         _call(mode, _pools(), server.url, "post", "/x")
     assert not isinstance(info.value, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
@@ -292,7 +292,11 @@ def test_pool_bound_waits_then_pool_timeout(serve: Callable[..., ScriptServer]) 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_declared_length_over_the_cap_is_refused_unread(mode: str, serve: Callable[..., ScriptServer]) -> None:
-    server = serve([lambda c: c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5000000\r\n\r\n" + b"x" * 1000) or time.sleep(0.5)])
+    def huge(c: socket.socket) -> None:
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5000000\r\n\r\n" + b"x" * 1000)
+        time.sleep(0.5)  # the rest never comes: only a refusal from the declared length ends the call in time
+
+    server = serve([huge])
     started = time.monotonic()
     with pytest.raises(ResponseTooLargeError):
         _call(mode, _pools(max_response_bytes=4096), server.url, "post", "/x")
@@ -372,7 +376,9 @@ def test_a_slow_drip_ends_at_the_deadline_async(serve: Callable[..., ScriptServe
 def test_the_httpx_path_on_request_or_under_a_callers_transport() -> None:
     assert type(_pools().generated_sync_client("http://127.0.0.1:1", {})).__name__ == "WireClient"
     assert isinstance(_pools(wire=False).generated_sync_client("http://127.0.0.1:1", {}), httpx.Client)
-    assert isinstance(_pools(transport=httpx.MockTransport(lambda r: httpx.Response(200))).generated_sync_client("http://x", {}), httpx.Client)
+    assert isinstance(
+        _pools(transport=httpx.MockTransport(lambda r: httpx.Response(200))).generated_sync_client("http://x", {}), httpx.Client
+    )
 
     async def run() -> tuple[Any, Any]:
         a = _pools().generated_async_client("http://127.0.0.1:1", {})
@@ -408,13 +414,13 @@ def test_an_environment_proxy_is_honoured_and_no_proxy_bypasses_it(
 
 
 def _tls_server(tmp_path: Any) -> tuple[str, ssl.SSLContext, ScriptServer]:
+    import datetime as dt
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-
-    import datetime as dt
-    import ipaddress
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
