@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json as jsonlib
 import os
+import re
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -38,7 +39,8 @@ __all__ = [
 #: request() keyword arguments the wire path handles itself; any other goes to the httpx fallback
 SUPPORTED_KWARGS = frozenset({"headers", "json", "data", "content", "params"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-_FORBIDDEN = ("\r", "\n", "\0")
+_UNSAFE = re.compile("[\r\n\0]")  # a value with these could split the request
+_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token
 
 
 class WireHeaders(dict[str, str]):
@@ -157,7 +159,7 @@ def target_for(prefix: str, url: str, params: Mapping[str, Any] | None) -> str |
     target = prefix + (url if url.startswith("/") else "/" + url)
     if params:
         target += "?" + urlencode(_pairs(params))
-    if not target.isascii() or any(c <= " " for c in target):
+    if not target.isascii() or not target.isprintable() or " " in target:
         from urllib.parse import quote
 
         target = quote(target, safe="/:@!$&'()*+,;=%?~-._")
@@ -166,7 +168,7 @@ def target_for(prefix: str, url: str, params: Mapping[str, Any] | None) -> str |
 
 def check_header(name: str, value: str) -> None:
     """A header that could split the request (CR, LF, NUL) is refused, as h11 refuses it for httpx."""
-    if any(c in name or c in value for c in _FORBIDDEN) or not name or ":" in name or " " in name:
+    if _UNSAFE.search(value) or not _NAME.fullmatch(name):
         import httpx
 
         raise httpx.LocalProtocolError(f"illegal header {name[:40]!r}: line breaks, NUL and ':' are not allowed")
