@@ -153,7 +153,7 @@ def _sync(r: Json, t: Targets) -> list[str]:
             "### Paired: all clients of a provider in one process, interleaved in blocks of 50 mints",
             "",
             "The same comparison measured so that machine load hits every client alike (ratios of medians; median of "
-            f"{max(1, s['rounds'] // 2)} processes). The targets below use these ratios.",
+            f"{s.get('paired_runs', 2)} processes). The targets below use these ratios.",
             "",
             "| provider | anytoken µs | anytoken (httpx path) µs | raw httpx µs | http.client µs | SDK µs | anytoken / http.client "
             "| anytoken / httpx | anytoken / SDK | CPU: anytoken / http.client | CPU: anytoken / httpx |",

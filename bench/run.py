@@ -86,6 +86,7 @@ class Settings:
         self.cache_hits, self.cache_waiters = (500, 20) if quick else (200_000, 1000)
         self.regen_noop_runs = 1 if quick else 3
         self.profile_n = 50 if quick else 2000
+        self.paired_runs = 1 if quick else 2
 
 
 # -- processes ----------------------------------------------------------------------------------------
@@ -329,11 +330,13 @@ def _extra(section: str, targets: dict[str, Json]) -> list[tuple[str, str]]:
 
 
 def sync_jobs(targets: dict[str, Json]) -> list[tuple[str, str]]:
-    jobs: list[tuple[str, str]] = []
-    for name in targets:
-        jobs += [(impl, name) for impl in SYNC_IMPLS]
-        if "sdk" in targets[name]:
-            jobs.append((f"{name}-sdk", name))
+    """One process per row for the main provider (every provider is compared in the paired runs)."""
+    main = _main_provider(targets)
+    if not main:
+        return []
+    jobs = [(impl, main) for impl in SYNC_IMPLS]
+    if "sdk" in targets[main]:
+        jobs.append((f"{main}-sdk", main))
     return jobs + _extra("sync", targets)
 
 
@@ -361,7 +364,7 @@ def bench_sync(runner: Runner, targets: dict[str, Json]) -> Json:
                     "block": max(1, min(50, s.sync_n // 10)),
                 }
             )
-            for _ in range(max(1, s.sync_rounds // 2))
+            for _ in range(s.paired_runs)
         ]
         ok = [r for r in runs if "error" not in r]
         if not ok:
@@ -371,7 +374,13 @@ def bench_sync(runner: Runner, targets: dict[str, Json]) -> Json:
             impl: {k: summarize([float(r[impl][k]) for r in ok]) for k in ("median_us", "cpu_us")} for impl in impls if impl in ok[0]
         }
     log("sync paired runs done")
-    return {"rows": _collect(raw, ("median_us", "cpu_us", "p90_us")), "paired": paired, "n": s.sync_n, "rounds": s.sync_rounds}
+    return {
+        "rows": _collect(raw, ("median_us", "cpu_us", "p90_us")),
+        "paired": paired,
+        "n": s.sync_n,
+        "rounds": s.sync_rounds,
+        "paired_runs": s.paired_runs,
+    }
 
 
 def _collect(raw: dict[str, list[Json]], keys: Sequence[str]) -> dict[str, Json]:
@@ -684,9 +693,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="markdown report (default: docs/benchmarks.md; bench/results/quick.md with --quick)")
     parser.add_argument("--results", type=Path, help="JSON results, merged across --only runs (default: bench/results/<mode>.json)")
     parser.add_argument("--render", action="store_true", help="only re-render the report from the saved JSON results")
+    parser.add_argument("--rounds", type=int, help="processes per sync and async row (default 5 sync, 3 async)")
     args = parser.parse_args(argv)
 
     settings = Settings(args.quick)
+    if args.rounds:
+        settings.sync_rounds = settings.async_rounds = args.rounds
     mode = "quick" if args.quick else "full"
     out_md: Path = args.out or (BENCH / "results" / "quick.md" if args.quick else ROOT / "docs" / "benchmarks.md")
     results_path: Path = args.results or BENCH / "results" / f"{mode}.json"
