@@ -313,17 +313,7 @@ class HttpPools:
             return self._new_sync(base_url, headers)
         from ._wire_sync import WireClient
 
-        return WireClient(
-            base_url=base_url,
-            headers=headers,
-            user_agent=_USER_AGENT,
-            timeout=self.timeout,
-            max_response_bytes=self.max_response_bytes,
-            max_connections=self.max_connections,
-            ssl_context=_ssl_context(base_url) if base_url.startswith("https://") else None,
-            fallback=lambda: self.sync_client(base_url, headers),
-            remember=last_response.set,
-        )
+        return WireClient(**self._wire_settings(base_url, headers, lambda: self.sync_client(base_url, headers)))
 
     def _new_wire_async(self, base_url: str, headers: Mapping[str, str]) -> Any:
         if proxy_for(base_url) is not None:
@@ -332,17 +322,20 @@ class HttpPools:
             from ._wire_async import AsyncWireClient
         except ImportError:  # no aiohttp: httpx's own async pool
             return self._new_async(base_url, headers)
-        return AsyncWireClient(
-            base_url=base_url,
-            headers=headers,
-            user_agent=_USER_AGENT,
-            timeout=self.timeout,
-            max_response_bytes=self.max_response_bytes,
-            max_connections=self.max_connections,
-            ssl_context=_ssl_context(base_url) if base_url.startswith("https://") else None,
-            fallback=lambda: self.async_client(base_url, headers),
-            remember=last_response.set,
-        )
+        return AsyncWireClient(**self._wire_settings(base_url, headers, lambda: self.async_client(base_url, headers)))
+
+    def _wire_settings(self, base_url: str, headers: Mapping[str, str], fallback: Callable[[], Any]) -> dict[str, Any]:
+        return {
+            "base_url": base_url,
+            "headers": headers,
+            "user_agent": _USER_AGENT,
+            "timeout": self.timeout,
+            "max_response_bytes": self.max_response_bytes,
+            "max_connections": self.max_connections,
+            "ssl_context": _ssl_context(base_url) if base_url.startswith("https://") else None,
+            "fallback": fallback,
+            "remember": last_response.set,
+        }
 
     def _new_sync(self, base_url: str, headers: Mapping[str, str]) -> httpx.Client:
         inner = self._transport or httpx.HTTPTransport(limits=self._limits(), verify=_ssl_context(base_url), proxy=proxy_for(base_url))

@@ -19,12 +19,13 @@ import json as jsonlib
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 __all__ = [
     "SUPPORTED_KWARGS",
+    "WireBase",
     "WireHeaders",
     "WireResponse",
     "decode_content",
@@ -109,6 +110,42 @@ class WireResponse:
 
     def __repr__(self) -> str:
         return f"<WireResponse [{self.status_code}]>"
+
+
+class WireBase:
+    """What both wire clients keep of their pool: the base URL's parts, the static headers, the limits, the
+    httpx client to fall back to and the hook remembering the last response (``provider.last_response``)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        headers: Mapping[str, str],
+        user_agent: str,
+        timeout: float,
+        max_response_bytes: int,
+        max_connections: int,
+        ssl_context: Any,
+        fallback: Callable[[], Any],
+        remember: Callable[[Any], object],
+        keepalive_expiry: float = 5.0,
+    ) -> None:
+        parts = urlsplit(base_url)
+        self._parts = parts
+        self._prefix = parts.path.rstrip("/")
+        self._static = static_headers(base_url, user_agent, headers)
+        self._timeout = timeout
+        self._limit = max_response_bytes
+        self._max_connections = max_connections
+        self._ssl_context = ssl_context
+        self._expiry = keepalive_expiry
+        self._fallback = fallback
+        self._remember = remember
+        self.closed = False
+        self.base_url = base_url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.base_url!r})"  # the headers hold credentials: never shown
 
 
 def _primitive(value: Any) -> str:

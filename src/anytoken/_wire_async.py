@@ -17,9 +17,8 @@ the answer comes back as a :class:`~anytoken._wire.WireResponse`. Guarantees, as
 from __future__ import annotations
 
 import ssl
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
@@ -30,6 +29,7 @@ from ._http import DeadlineReachedError, ResponseTooLargeError
 from ._wire import (
     _BODY_METHODS,
     SUPPORTED_KWARGS,
+    WireBase,
     WireHeaders,
     WireResponse,
     check_header,
@@ -37,7 +37,6 @@ from ._wire import (
     encode_body,
     left,
     phase_timeout,
-    static_headers,
     target_for,
 )
 
@@ -46,44 +45,17 @@ __all__ = ["AsyncWireClient"]
 _URL_CACHE = 512
 
 
-class AsyncWireClient:
+class AsyncWireClient(WireBase):
     """What a generated client needs of ``httpx.AsyncClient``: ``await request(method, url, **kwargs)``."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        headers: Mapping[str, str],
-        user_agent: str,
-        timeout: float,
-        max_response_bytes: int,
-        max_connections: int,
-        ssl_context: ssl.SSLContext | None,
-        fallback: Callable[[], httpx.AsyncClient],
-        remember: Callable[[Any], object],
-        keepalive_expiry: float = 5.0,
-    ) -> None:
-        parts = urlsplit(base_url)
-        self._origin = f"{parts.scheme}://{parts.netloc}"
-        self._prefix = parts.path.rstrip("/")
-        static = static_headers(base_url, user_agent, headers)
-        del static["host"]  # aiohttp writes Host itself
-        self._static = static
-        self._timeout = timeout
-        self._limit = max_response_bytes
-        self._max_connections = max_connections
-        self._ssl: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
-        self._expiry = keepalive_expiry
-        self._fallback = fallback
-        self._remember = remember
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._origin = f"{self._parts.scheme}://{self._parts.netloc}"
+        del self._static["host"]  # aiohttp writes Host itself
+        self._ssl: ssl.SSLContext | bool = self._ssl_context if self._ssl_context is not None else True
         self._session: aiohttp.ClientSession | None = None
         self._urls: dict[str, URL] = {}
         self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
-        self.closed = False
-        self.base_url = base_url
-
-    def __repr__(self) -> str:
-        return f"AsyncWireClient({self.base_url!r})"  # the headers hold credentials: never shown
 
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session

@@ -28,9 +28,8 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -38,6 +37,7 @@ from ._http import DeadlineReachedError, ResponseTooLargeError
 from ._wire import (
     _BODY_METHODS,
     SUPPORTED_KWARGS,
+    WireBase,
     WireHeaders,
     WireResponse,
     check_header,
@@ -45,7 +45,6 @@ from ._wire import (
     encode_body,
     left,
     phase_timeout,
-    static_headers,
     target_for,
 )
 
@@ -64,46 +63,21 @@ def _usable(sock: socket.socket) -> bool:
         return False
 
 
-class WireClient:
+class WireClient(WireBase):
     """What a generated client needs of ``httpx.Client``: ``request(method, url, **kwargs)``."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        headers: Mapping[str, str],
-        user_agent: str,
-        timeout: float,
-        max_response_bytes: int,
-        max_connections: int,
-        ssl_context: ssl.SSLContext | None,
-        fallback: Callable[[], httpx.Client],
-        remember: Callable[[Any], object],
-        max_keepalive: int = 20,
-        keepalive_expiry: float = 5.0,
-    ) -> None:
-        parts = urlsplit(base_url)
+    def __init__(self, *, max_keepalive: int = 20, **settings: Any) -> None:
+        super().__init__(**settings)
+        parts = self._parts
         self._https = parts.scheme == "https"
         self._host = parts.hostname or ""
         self._port = parts.port or (443 if self._https else 80)
-        self._prefix = parts.path.rstrip("/")
-        self._static = static_headers(base_url, user_agent, headers)
         self._block = "".join(f"{k}: {v}\r\n" for k, v in self._static.items()).encode("utf-8")
-        self._timeout = timeout
-        self._limit = max_response_bytes
-        self._ssl = ssl_context
-        self._fallback = fallback
-        self._remember = remember
+        self._ssl: ssl.SSLContext | None = self._ssl_context
         self._max_keepalive = max_keepalive
-        self._expiry = keepalive_expiry
-        self._slots = threading.BoundedSemaphore(max_connections)
+        self._slots = threading.BoundedSemaphore(self._max_connections)
         self._idle: list[tuple[socket.socket, float]] = []
         self._lock = threading.Lock()
-        self.closed = False
-        self.base_url = base_url
-
-    def __repr__(self) -> str:
-        return f"WireClient({self.base_url!r})"  # the header block holds credentials: never shown
 
     # -- the surface the generated code uses --------------------------------------------------------
 
