@@ -44,7 +44,7 @@ BENCH = ROOT / "bench"
 WORKER = BENCH / "_worker.py"
 BENCH_VENV = BENCH / ".venv"
 DEV_VENV = ROOT / ".venv"
-SECTIONS = ("sync", "async", "cold", "startup", "regen", "cache", "rss")
+SECTIONS = ("sync", "async", "cold", "startup", "regen", "cache", "rss", "auth")
 RUNTIME_REQUIREMENTS = ["httpx>=0.27,<0.29", "attrs>=23.1", "pluggy>=1.5", "aiohttp>=3.10", "httpx-aiohttp>=0.1.8"]
 SDKS = ["telnyx", "clerk-backend-api"]
 SERVER_CORE, CLIENT_CORE = 0, 1
@@ -630,6 +630,28 @@ def bench_rss(runner: Runner, targets: dict[str, Json]) -> Json:
     return {"rows": rows, "n": runner.s.rss_n}
 
 
+# -- 8. auth objects (another engineer's script) -------------------------------------------------------------
+
+
+def bench_auth(runner: Runner) -> Json:
+    """``bench/auth_overhead.py`` (HttpxAuth on a cache hit vs a bare httpx.Client), in the bench venv."""
+    script = BENCH / "auth_overhead.py"
+    if not script.exists():
+        return {"pending": "bench/auth_overhead.py does not exist yet"}
+    n, rounds = (200, 3) if runner.s.quick else (1000, 11)
+    proc = subprocess.run(
+        [str(runner.python), str(script), "--json", "-n", str(n), "--rounds", str(rounds)],
+        capture_output=True,
+        env=runner.env,
+        timeout=600,
+        preexec_fn=_pin(CLIENT_CORE),
+    )
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.decode(errors="replace").strip().splitlines() or ["?"])[-1][:200]}
+    result: Json = json.loads(proc.stdout)
+    return result
+
+
 # -- profile (for the recommendations) ----------------------------------------------------------------------
 
 
@@ -747,6 +769,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["startup"] = bench_startup(runner)
     if "regen" in sections:
         results["regen"] = bench_regen(runner, args.dev_python)
+    if "auth" in sections:
+        results["auth"] = bench_auth(runner)
     results["updated"] = {**(previous.get("updated") or {}), **dict.fromkeys(sections, time.strftime("%Y-%m-%d %H:%M:%S"))}
     results["mode"] = mode
     log(f"done in {time.time() - started:.0f} s")
