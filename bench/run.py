@@ -45,7 +45,18 @@ WORKER = BENCH / "_worker.py"
 BENCH_VENV = BENCH / ".venv"
 DEV_VENV = ROOT / ".venv"
 SECTIONS = ("sync", "async", "cold", "startup", "regen", "cache", "rss", "auth")
-RUNTIME_REQUIREMENTS = ["httpx>=0.27,<0.29", "attrs>=23.1", "pluggy>=1.5", "aiohttp>=3.10", "httpx-aiohttp>=0.1.8"]
+RUNTIME_REQUIREMENTS = [
+    "httpx>=0.27,<0.29",
+    "attrs>=23.1",
+    "pluggy>=1.5",
+    "aiohttp>=3.10",
+    "httpx-aiohttp>=0.1.8",
+    # the core's own runtime dependencies for `anytoken token` (imported by that command only)
+    "cryptography>=42",
+    "filelock>=3.13",
+    "keyring>=24",
+    "platformdirs>=4",
+]
 SDKS = ["telnyx", "clerk-backend-api"]
 SERVER_CORE, CLIENT_CORE = 0, 1
 VERSION_DISTS = [
@@ -217,6 +228,7 @@ def ensure_bench_venv(venv: Path) -> Path:
     stamp = _source_stamp()
     if not stamp_file.exists() or stamp_file.read_text() != stamp:
         log("installing anytoken, its generated clients and plugins into the bench venv (non-editable)")
+        subprocess.run([*pip, *RUNTIME_REQUIREMENTS], check=True)  # a no-op unless the list grew
         subprocess.run([*pip, "--no-deps", "--force-reinstall", *map(str, local_packages())], check=True)
         stamp_file.write_text(stamp)
     return python
