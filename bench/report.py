@@ -174,7 +174,7 @@ def _sync(r: Json, t: Targets) -> list[str]:
             f"| {_ratio(m('anytoken'), m('http.client'))} | {_ratio(m('anytoken'), m('httpx'))} | {_ratio(m('anytoken'), sdk)} "
             f"| {_ratio(m('anytoken', 'cpu_us'), m('http.client', 'cpu_us'))} | {_ratio(m('anytoken', 'cpu_us'), m('httpx', 'cpu_us'))} |"
         )
-    providers = sorted({job.split("|")[1] for job in rows})
+    providers = sorted({job.split("|")[1] for job in rows} | set(paired))
 
     def pick(p: str, impl: str) -> float | None:
         prow = paired.get(p)
