@@ -85,8 +85,8 @@ def test_no_secret_in_repr_logs_or_errors(
             assert minted.value == token
             for text in (repr(minted), str(minted), str(minted.to_dict())):
                 assert token not in text
-        for pool in [*client.pools._sync.values(), *(c for per in client.pools._async.values() for c in per.values())]:
-            assert key not in repr(pool)
+        for pool in [*client.pools._sync._pools.values(), *(c for per in client.pools._async.values() for c in per.lru._pools.values())]:
+            assert key not in repr(pool.resource)
         request = client.prepare("echo", params={"user": "u"})
         assert key not in repr(request) and key not in repr(client) and key not in repr(request.credentials)
         client.close()

@@ -460,9 +460,9 @@ def test_tls_is_verified_with_the_one_shared_context(mode: str, tmp_path: Any, m
             _call(mode, _pools(), url, "post", "/x")
         assert server.requests == []
         monkeypatch.setattr(_http, "_verify_context", trusting)
-        pools = _pools()
-        assert _call(mode, pools, url, "post", "/x").status_code == 201
+        assert _call(mode, _pools(), url, "post", "/x").status_code == 201
         assert len(server.requests) == 1
+        pools = _pools()
         a = pools.generated_sync_client(url, {"a": "1"})
         b = pools.generated_sync_client(url + "/other", {"b": "2"})
         assert a._ssl is b._ssl is trusting  # one context for every pool of the process

@@ -143,7 +143,7 @@ def test_fault_matrix(sandbox: Sandbox, fault_name: str, mode: str) -> None:
             elif isinstance(outcome, errors.AmbiguousMintError):
                 ambiguous[provider] = ambiguous.get(provider, 0) + 1
         sandbox.clear_faults()
-        used |= {type(c).__name__ for c in client.pools._sync.values()}
+        used |= {type(p.resource).__name__ for p in client.pools._sync._pools.values()}
     if used != {EXPECTED_POOL[mode]}:
         failures.append(f"mode {mode} ran on {sorted(used)}, not {EXPECTED_POOL[mode]}")
     if mode == "async-httpx-aiohttp" and _inner_transports != {"AiohttpTransport"}:
@@ -174,12 +174,11 @@ _inner_transports: set[str] = set()
 
 async def _amint(client: anytoken.Client, provider: str, kind: str, params: dict[str, Any], used: set[str]) -> anytoken.Token:
     try:
-        return await client.acreate_token(provider, kind=kind, **params)
+        return await client.acreate_token(provider, kind=kind, **params)  # the loop's pools close when asyncio.run ends
     finally:
         for per_loop in client.pools._async.values():
-            for pool in per_loop.values():
-                used.add(type(pool).__name__)
-                inner = getattr(getattr(pool, "_transport", None), "inner", None)
+            for pool in per_loop.lru._pools.values():
+                used.add(type(pool.resource).__name__)
+                inner = getattr(getattr(pool.resource, "_transport", None), "inner", None)
                 if inner is not None:
                     _inner_transports.add(type(inner).__name__)
-        await client.aclose()

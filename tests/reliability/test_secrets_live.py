@@ -72,7 +72,7 @@ def test_random_keys_and_minted_tokens_never_reach_logs_or_errors(sandbox: Sandb
                         except errors.AnytokenError as exc:
                             assert_no_secret(exc, key)
                     assert key not in repr(client)
-                    assert all(key not in repr(pool) for pool in client.pools._sync.values())
+                    assert all(key not in repr(pool.resource) for pool in client.pools._sync._pools.values())
                 with sandbox.client(env=env, audit_log=True) as client:
                     token = client.create_token(provider, kind=kind, **params)
                     atoken = asyncio.run(_amint(client, provider, kind, params))
