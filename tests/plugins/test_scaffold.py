@@ -153,7 +153,7 @@ def scaffold(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, 
         (["--spec", "acme.yaml", "-p", "POST /oauth/tokn"], "did you mean 'POST /oauth/token'"),
         (["--spec", "acme.yaml", "-p", "getHealth"], "no JSON or text body to read the token from"),
         (["--spec", "acme.yaml", "-p", "createOrgToken", "--auth", "body:apiKey"], "createOrgToken has no request body"),
-        (["--spec", "acme.yaml", "-p", "issueAccessToken", "--auth", "cookie"], "expected bearer, header:NAME or body:FIELD"),
+        (["--spec", "acme.yaml", "-p", "issueAccessToken", "--auth", "cookie"], "expected bearer, header:NAME, query:NAME, basic, body:FIELD or none"),
         (["--spec", "acme.yaml", "-p", "issueAccessToken", "--token-field", "data.tok"], "not a field of issueAccessToken's 200 response"),
         (["--spec", "acme.yaml", "-p", "issueAccessToken", "--env", "lower"], "upper-case"),
         (["--spec", "broken.yaml", "-p", "x"], "invalid YAML"),
@@ -233,9 +233,9 @@ def test_inference_from_the_spec(tmp_path: Path, capsys: pytest.CaptureFixture[s
     plugin = (root / "src/anytoken_acme/plugin.py").read_text()
     assert 'AUTH = ("header", "X-Api-Key")' in plugin
     assert 'token="access_token"' in plugin and 'expires=("expires_in", "in")' in plugin
-    assert "status=201" in plugin and 'token="text"' in plugin
+    assert "ok=(201,)" in plugin and 'token="text"' in plugin
     assert 'Param("scope", "str", required=True' in plugin and 'choices=("api", "web")' in plugin
-    assert 'Param("org_id", "str", required=True, help="The organisation")' in plugin
+    assert 'Param("org_id", "str", path=True, required=True, help="The organisation")' in plugin
     sliced = (root / "specs/acme.yaml").read_text()
     assert "/health" not in sliced and "'2024-01-01'" in sliced  # sliced; YAML dates stay strings
     pyproject = (root / "pyproject.toml").read_text()

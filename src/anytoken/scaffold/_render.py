@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import pprint
 import shlex
 from collections.abc import Sequence
 from string import Template
 from typing import Any
 
-from ._analyze import OperationModel, ParamModel, PluginModel
+from ._analyze import SECRET_FIELDS, OperationModel, ParamModel, PluginModel
 
 SANDBOX_LIFETIME = 3600
 
@@ -24,6 +25,10 @@ def _indent(text: str, spaces: int) -> str:
 
 def _param_code(p: ParamModel) -> str:
     args = [repr(p.name), repr(p.type)]
+    if p.location == "path":
+        args.append("path=True")
+    if p.schema:
+        args.append(f"schema={p.schema!r}")
     if p.required:
         args.append("required=True")
     if p.default is not None:
@@ -42,7 +47,7 @@ def _kind_code(m: PluginModel, op: OperationModel) -> str:
     params = "".join(f"\n        {_param_code(p)}," for p in op.params)
     params_arg = f"params=({params}\n    )," if op.params else "params=(),"
     return (
-        f"TokenKind(\n    {op.kind!r},\n    help={op.help!r},\n    {params_arg}\n    credentials=(CREDENTIAL,),\n"
+        f"TokenKind(\n    {op.kind!r},\n    help={op.help!r},\n    {params_arg}\n    credentials=tuple(name for name, _, _ in CREDENTIALS),\n"
         "    reusable=True,\n    persistent=False,\n    idempotent=True,\n)"
     )
 
@@ -54,7 +59,7 @@ def _operation_code(m: PluginModel, op: OperationModel) -> str:
         "_Operation(\n"
         f"    module={op.module!r},\n"
         f"    body_model={op.body_model!r},\n"
-        f"    status={op.status!r},\n"
+        f"    ok={_ok_code(op.ok)},\n"
         f"    params={_r(targets)},\n"
         f"    token={op.token_path!r},\n"
         f"    expires={expires!r},\n"
@@ -63,11 +68,17 @@ def _operation_code(m: PluginModel, op: OperationModel) -> str:
     )
 
 
+def _ok_code(ok: Sequence[int]) -> str:
+    if len(ok) > 1 and list(ok) == list(range(ok[0], ok[-1] + 1)):
+        return f"tuple(range({ok[0]}, {ok[-1] + 1}))"
+    return repr(tuple(ok))
+
+
 PLUGIN = Template('''"""anytoken plugin for $title: mints tokens through the generated client ``$client_package``.
 
 Scaffolded by ``anytoken new-plugin`` from ``specs/$name.yaml`` (operations: $operation_ids); edit freely.
 
-- Credential ``api_key`` from ``$env`` (sent as $auth_description).
+- Credentials: $credential_doc (sent as $auth_description).
 - Base URL: $base_url_doc (override with ``$base_url_env``).
 
 This is the module the entry point imports, so it imports only the light core modules: the generated
@@ -76,6 +87,7 @@ client is imported in :meth:`$class_name.plan`, the emulation in :meth:`$class_n
 
 from __future__ import annotations
 
+import base64
 import importlib
 import json
 from collections.abc import Iterable, Mapping
@@ -95,9 +107,13 @@ __all__ = ["$class_name", "plugin"]
 
 NAME = "$name"
 CLIENT_PACKAGE = "$client_package"
-CREDENTIAL = "api_key"
-#: how the key is sent: ("bearer", "") -> Authorization: Bearer KEY; ("header", NAME); ("body", FIELD)
+#: (credential name, environment variable, help), from the spec's security scheme
+CREDENTIALS: tuple[tuple[str, str, str], ...] = $credentials
+#: how the key is sent: ("bearer", "") -> Authorization: Bearer KEY; ("header", NAME); ("query", NAME);
+#: ("basic", "") -> HTTP basic with the username/password credentials; ("body", FIELD); ("none", "")
 AUTH = $auth
+#: response fields never copied into token.metadata (the token itself is never copied either)
+SECRET_FIELDS = frozenset($secret_fields)
 
 
 @dataclass(frozen=True)
@@ -106,13 +122,14 @@ class _Operation:
 
     ``params``: anytoken parameter -> (where, target): ``body`` targets are JSON keys of the request body,
     the others keyword arguments of the generated function. ``token``: dotted JSON path of the token in
-    the answer, or ``"text"`` for a text body. ``expires``: (dotted path, "in" | "epoch" | "iso").
-    ``auth_arg``: the generated keyword argument of the auth header when the spec declares it as a parameter.
+    the answer, or ``"text"`` for a text body. ``expires``: (dotted path, "in" | "epoch" | "iso" | "date").
+    ``ok``: the success statuses. ``auth_arg``: the generated keyword argument of the key when the spec
+    declares it as a parameter (a header or query-string API key).
     """
 
     module: str
     body_model: tuple[str, str] | None
-    status: int
+    ok: tuple[int, ...]
     params: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     token: str = "text"
     expires: tuple[str, str] | None = None
@@ -132,7 +149,7 @@ def _declare() -> ProviderInfo:
         kinds=(
 $kinds
         ),
-        credentials=(CredentialField(CREDENTIAL, env=($env_repr,), help=$credential_help),),
+        credentials=tuple(CredentialField(name, env=(env,), help=help) for name, env, help in CREDENTIALS),
         base_urls=$base_urls,
         base_url_env=$base_url_env_repr,
         base_url_example=$base_url_example,
@@ -148,12 +165,30 @@ def _dig(data: Any, path: str) -> Any:
     return data
 
 
+def _metadata(data: Any, token_path: str) -> dict[str, Any]:
+    """The answer's non-secret fields as plain JSON (the token and secret-named fields left out)."""
+
+    def clean(value: Any, path: str) -> Any:
+        if isinstance(value, Mapping):
+            return {
+                str(k): clean(v, f"{path}{k}.")
+                for k, v in value.items()
+                if f"{path}{k}" != token_path and str(k) not in SECRET_FIELDS
+            }
+        if isinstance(value, list):
+            return [clean(v, path) for v in value]
+        return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+    out = clean(data, "")
+    return out if isinstance(out, dict) else {}
+
+
 def _expires_at(value: Any, style: str) -> datetime | None:
     """An aware datetime from an expiry field: seconds from now ("in"), epoch seconds/ms, or ISO 8601."""
     if value is None or isinstance(value, bool):
         return None
     try:
-        if isinstance(value, str) and (style == "iso" or not value.strip().replace(".", "", 1).isdigit()):
+        if isinstance(value, str) and (style in ("iso", "date") or not value.strip().replace(".", "", 1).isdigit()):
             when = datetime.fromisoformat(value.strip())  # Python >= 3.11 reads a trailing Z
             return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
         number = float(value)
@@ -176,7 +211,6 @@ class $class_name(GeneratedProvider):
         op = OPERATIONS[request.kind]
         endpoint = importlib.import_module(op.module)
         client_cls = importlib.import_module(f"{CLIENT_PACKAGE}.client").Client
-        key = request.credential(CREDENTIAL)
         headers: dict[str, str] = {}
         kwargs: dict[str, Any] = {}
         body: dict[str, Any] = {}
@@ -187,14 +221,19 @@ class $class_name(GeneratedProvider):
             else:
                 kwargs[target] = value
         mode, name = AUTH
-        if mode == "bearer":
-            headers["Authorization"] = f"Bearer {key}"
-        elif mode == "header" and op.auth_arg:
-            kwargs[op.auth_arg] = key
-        elif mode == "header":
-            headers[name] = key
-        else:
-            body[name] = key
+        if mode == "basic":
+            pair = f"{request.credential('username')}:{request.credential('password')}"
+            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+        elif mode != "none":
+            key = request.credential("api_key")
+            if mode == "bearer":
+                headers["Authorization"] = f"Bearer {key}"
+            elif mode in ("header", "query") and op.auth_arg:
+                kwargs[op.auth_arg] = key
+            elif mode == "header":
+                headers[name] = key
+            else:
+                body[name] = key
         if op.body_model is not None:
             module, cls = op.body_model
             kwargs["body"] = getattr(importlib.import_module(module), cls).from_dict(body)
@@ -202,7 +241,7 @@ class $class_name(GeneratedProvider):
 
     def _finish(self, request: TokenRequest, response: Any) -> Token:
         op = OPERATIONS[request.kind]
-        parsed = expect(request, response, op.status, body=False)
+        parsed = expect(request, response, op.ok, body=False)
         data: Any = None
         if op.token == "text":
             value: Any = parsed if isinstance(parsed, str) else response.content.decode("utf-8", "replace")
@@ -221,7 +260,8 @@ class $class_name(GeneratedProvider):
             )
         expires_at = _expires_at(_dig(data, op.expires[0]), op.expires[1]) if op.expires is not None else None
         # without an expiry field, Token.from_value reads the JWT's exp claim (None for opaque tokens)
-        return Token.from_value(NAME, request.kind, value.strip(), expires_at=expires_at, raw=parsed)
+        metadata = _metadata(data, op.token) if op.token != "text" else {}
+        return Token.from_value(NAME, request.kind, value.strip(), expires_at=expires_at, metadata=metadata, raw=parsed)
 
     def sandbox(self) -> Iterable[SandboxProvider]:
         from .sandbox import sandbox_provider
@@ -242,6 +282,8 @@ documented shape with a real JWT signed by the sandbox (valid $lifetime s).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import json
 from collections.abc import Mapping
@@ -253,8 +295,8 @@ from anytoken.sandbox import ProviderState, Route, SandboxProvider, SandboxReque
 from anytoken.sandbox.model import Handler
 
 NAME = "$name"
-CREDENTIAL = "api_key"
-SANDBOX_KEY = "$sandbox_key"
+#: credential -> the value the seeded sandbox accepts
+SANDBOX_CREDENTIALS: dict[str, str] = $sandbox_credentials
 AUTH = $auth
 LIFETIME = $lifetime
 
@@ -304,14 +346,43 @@ def _body(request: SandboxRequest, content: str) -> Any:
     return json.loads(request.body) if request.body else {}
 
 
-def _presented_key(request: SandboxRequest, body: Mapping[str, Any]) -> str | None:
+def _basic(request: SandboxRequest) -> tuple[str, str] | None:
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, sep, password = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (user, password) if sep else None
+
+
+def _authorized(request: SandboxRequest, body: Mapping[str, Any], state: ProviderState) -> bool:
     mode, name = AUTH
+    if mode == "none":
+        return True
+    if mode == "basic":
+        pair = _basic(request)
+        return pair is not None and state.authorized(pair[0], "username") & state.authorized(pair[1], "password")
     if mode == "bearer":
-        return request.bearer()
-    if mode == "header":
-        return request.headers.get(name.lower())
-    value = body.get(name)
-    return value if isinstance(value, str) else None
+        key = request.bearer()
+    elif mode == "header":
+        key = request.headers.get(name.lower())
+    elif mode == "query":
+        key = (request.query.get(name) or [None])[0]
+    else:
+        value = body.get(name)
+        key = value if isinstance(value, str) else None
+    return state.authorized(key, "api_key")
+
+
+def _mint(op: Mapping[str, Any], state: ProviderState, now: int) -> str:
+    """A JWT signed by the sandbox, or an opaque token with the provider's prefix."""
+    kind, _, prefix = str(op["format"]).partition(":")
+    if kind == "opaque":
+        return state.new_id(prefix, 40)
+    claims = {"iss": f"{NAME}-sandbox", "sub": "sandbox-user", "iat": now, "exp": now + LIFETIME, "jti": state.new_id("tok_", 16)}
+    return state.sign_jwt(claims)
 
 
 def _handler(op: Mapping[str, Any]) -> Handler:
@@ -326,7 +397,7 @@ def _handler(op: Mapping[str, Any]) -> Handler:
                 body = {}
             if not isinstance(body, dict):
                 return _error(op, 400, "invalid_request", "the request body must be a JSON object")
-        if not state.authorized(_presented_key(request, body), CREDENTIAL):
+        if not _authorized(request, body, state):
             return _error(op, 401, "unauthorized", "invalid or missing API key")
         known = state.store.get("ids", {})
         for name in op["path_params"]:
@@ -336,8 +407,7 @@ def _handler(op: Mapping[str, Any]) -> Handler:
         if missing:
             return _error(op, op["missing_status"], "invalid_request", f"missing required field(s): {', '.join(missing)}")
         now = int(state.now())
-        claims = {"iss": f"{NAME}-sandbox", "sub": "sandbox-user", "iat": now, "exp": now + LIFETIME, "jti": state.new_id("tok_", 16)}
-        token = state.sign_jwt(claims)
+        token = _mint(op, state, now)
         if op["token"] == "text":
             return SandboxResponse.text(op["status"], token)
         payload = copy.deepcopy(op["success"])
@@ -346,6 +416,8 @@ def _handler(op: Mapping[str, Any]) -> Handler:
             path, style = op["expires"]
             if style == "in":
                 _set(payload, path, LIFETIME)
+            elif style == "date":  # a calendar date (the day after tomorrow: never already past)
+                _set(payload, path, datetime.fromtimestamp(now + 2 * 86400, UTC).date().isoformat())
             elif style == "iso":
                 _set(payload, path, datetime.fromtimestamp(now + LIFETIME, UTC).isoformat().replace("+00:00", "Z"))
             else:
@@ -361,7 +433,7 @@ def sandbox_provider() -> SandboxProvider:
         name=NAME,
         base_path=$base_path,
         routes=routes,
-        credentials={CREDENTIAL: SANDBOX_KEY},
+        credentials=SANDBOX_CREDENTIALS,
         examples=EXAMPLES,
         seed=_seed,
         invalid=INVALID,
@@ -382,12 +454,22 @@ class TestConformance(ProviderConformance):
     provider = "$name"
 
 
-def test_minted_token_is_a_sandbox_jwt_with_expiry(anytoken_sandbox: Sandbox) -> None:
+#: kind -> (what the sandbox mints: "jwt" or "opaque:<prefix>", whether the answer carries an expiry)
+FORMATS = $formats
+
+
+def test_minted_token_has_the_documented_shape(anytoken_sandbox: Sandbox) -> None:
     with anytoken_sandbox.client(env={}) as client:
         for kind, params in anytoken_sandbox.examples("$name").items():
             token = client.create_token("$name", kind=kind, **params)
-            assert anytoken_sandbox.verify_jwt(token.value)["iss"] == "$name-sandbox"
-            assert token.expires_at is not None
+            shape, has_expiry = FORMATS[kind]
+            if shape == "jwt":
+                assert anytoken_sandbox.verify_jwt(token.value)["iss"] == "$name-sandbox"
+            else:
+                assert token.value.startswith(shape.partition(":")[2]) and token.claims is None
+            if shape == "jwt" or has_expiry:
+                assert token.expires_at is not None
+            assert "Unset" not in repr(token.metadata)
 ''')
 
 
@@ -448,7 +530,7 @@ $command
 
 ```sh
 pip install .                      # or: pip install $dist once published
-export $env=...                    # your $title API key
+$exports
 anytoken providers                 # lists $name
 anytoken create $name$example_args
 ```
@@ -510,9 +592,39 @@ def _base_url_doc(m: PluginModel) -> str:
     return f"`{m.base_url}`" if m.base_url else f"none by default (per customer): set `{m.base_url_env}`"
 
 
+def _cli_value(p: ParamModel) -> str:
+    """The example value as the README's ``anytoken create`` spells it."""
+    value = p.example
+    if p.type.endswith("_list") and isinstance(value, list):
+        return shlex.quote(",".join(str(v) for v in value))
+    if isinstance(value, dict | list):
+        return shlex.quote(json.dumps(value, separators=(",", ":")))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return shlex.quote(str(value))
+
+
+def _invalid_example(op: OperationModel) -> dict[str, Any] | None:
+    """Parameters the provider (or the declaration) refuses: a blank required body field the sandbox answers
+    400/422 to, else a value outside a parameter's choices or schema (refused before anything is sent)."""
+    blank = next((p for p in op.params if p.required and p.location == "body" and p.type == "str" and not p.choices), None)
+    if blank is not None:
+        return {blank.name: ""}
+    for p in op.params:
+        if p.choices:
+            return {p.name: ["not-a-choice"] if p.type.endswith("_list") else "not-a-choice"}
+        props = (p.schema or {}).get("properties") or {}
+        enum_field = next((k for k, v in props.items() if isinstance(v, dict) and v.get("enum")), None)
+        if p.type == "object" and enum_field is not None:
+            return {p.name: {enum_field: "not-a-choice"}}
+    typed = next((p for p in op.params if p.type in ("int", "float", "int_list", "float_list", "object")), None)
+    return {typed.name: "not-a-number" if typed.type != "object" else "not-an-object"} if typed is not None else None
+
+
 def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sandbox_key: str, uses_dateutil: bool) -> dict[str, str]:
     """Relative path -> file content."""
     auth = (m.auth.mode, m.auth.name)
+    credentials = tuple(m.credentials)
     kinds = _indent(",\n".join(_kind_code(m, op) for op in m.operations) + ",", 12)
     operations = _indent("\n".join(f"{op.kind!r}: {_operation_code(m, op)}," for op in m.operations), 4)
     title = m.title
@@ -531,11 +643,12 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
         auth_description=m.auth.describe(),
         base_url_doc=_base_url_doc(m),
         auth=repr(auth),
+        credentials=_r(credentials),
+        credential_doc=", ".join(f"``{n}`` from ``{e}``" for n, e, _ in credentials) or "none",
+        secret_fields=_r(sorted(SECRET_FIELDS)),
         operations=operations,
         help=repr(m.description or f"{title} tokens"),
         kinds=kinds,
-        env_repr=repr(m.env),
-        credential_help=repr(f"{title} API key"),
         base_urls=repr((("default", m.base_url),) if m.base_url else ()),
         base_url_env_repr=repr(m.base_url_env),
         base_url_example=repr(None if m.base_url else f"https://{m.name}.example.com{m.base_path}"),
@@ -552,6 +665,7 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
             "method": op.method.upper(),
             "path": op.path,
             "status": op.status,
+            "format": op.token_format,
             "has_body": op.has_body,
             "content": op.body_content,
             "required": op.body_required,
@@ -564,20 +678,20 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
         }
         for p in path_params:
             seed_ids.setdefault(p.wire, [])
-            if p.example not in seed_ids[p.wire]:
-                seed_ids[p.wire].append(p.example)
+            if str(p.example) not in seed_ids[p.wire]:
+                seed_ids[p.wire].append(str(p.example))
         example = {p.name: p.example for p in op.params if p.required}
         examples[op.kind] = example
-        blank = next((p for p in op.params if p.required and p.location == "body" and p.type == "str" and not p.choices), None)
-        if blank is not None:
-            invalid[op.kind] = {**example, blank.name: ""}
+        bad = _invalid_example(op)
+        if bad is not None:
+            invalid[op.kind] = {**example, **bad}
         if path_params:
-            not_found[op.kind] = {**example, path_params[0].name: "does-not-exist"}
+            not_found[op.kind] = {**example, path_params[0].name: path_params[0].missing}
     sandbox = SANDBOX.substitute(
         common,
         missing_status="400/422",
         lifetime=SANDBOX_LIFETIME,
-        sandbox_key=sandbox_key,
+        sandbox_credentials=_r({name: f"{sandbox_key}_{name}" if len(credentials) > 1 else sandbox_key for name, _, _ in credentials}),
         auth=repr(auth),
         sandbox_ops=_r(sandbox_ops),
         seed_ids=_r(seed_ids),
@@ -587,7 +701,7 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
         base_path=repr(f"/{m.name}{m.base_path}"),
     )
     first = m.operations[0]
-    example_args = "".join(f" --{p.name} {shlex.quote(str(p.example))}" for p in first.params if p.required)
+    example_args = "".join(f" --{p.name} {_cli_value(p)}" for p in first.params if p.required)
     example_py = "".join(f", {p.name}={p.example!r}" for p in first.params if p.required)
     table = []
     for op in m.operations:
@@ -606,6 +720,8 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
         auth_description=m.auth.describe(),
         base_url_doc=_base_url_doc(m),
         regen=shlex.join(regen),
+        exports="\n".join(f"export {env}=...{' ' * max(1, 28 - len(env))}# {help[:60]}" for _, env, help in credentials)
+        or "# the API takes no key",
     )
     return {
         "pyproject.toml": PYPROJECT.substitute(
@@ -616,5 +732,7 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
         f"src/{m.package}/py.typed": "",
         f"src/{m.package}/plugin.py": plugin,
         f"src/{m.package}/sandbox.py": sandbox,
-        "tests/test_conformance.py": TESTS.substitute(common),
+        "tests/test_conformance.py": TESTS.substitute(
+            common, formats=_r({op.kind: (op.token_format, op.expires_path is not None) for op in m.operations})
+        ),
     }
