@@ -9,7 +9,9 @@ Subclass :class:`ProviderConformance` in a plugin's tests (langchain's standard 
 
 It runs against the local sandbox (the ``anytoken_sandbox`` fixture of anytoken's pytest plugin) and
 checks: the declaration is well formed; every kind mints from the sandbox's examples, sync and async
-alike; expiry is parsed; a wrong key is an AuthenticationError; 404 and 400/422 map to NotFoundError and
+alike; expiry is parsed; a wrong key is an AuthenticationError (a credential declared
+``CredentialField(local=True)``, checked or signed with locally, is instead refused as malformed before
+anything is sent); 404 and 400/422 map to NotFoundError and
 ProviderRejectedError; missing credentials name their env vars; no secret reaches an error or a repr; the
 plugin module imports nothing heavy.
 """
@@ -54,6 +56,11 @@ def assert_no_secret(exc: BaseException, *secrets: str) -> None:
                 for text in texts:
                     assert secret not in text, f"secret leaked in {type(current).__name__}"
         current = current.__cause__ or current.__context__
+
+
+def _local_credentials(info: ProviderInfo, names: tuple[str, ...]) -> set[str]:
+    """The credentials of ``names`` the plugin checks or uses locally (``CredentialField(local=True)``)."""
+    return {n for n in names if getattr(info.credential(n), "local", False)}
 
 
 class ProviderConformance:
@@ -152,14 +159,30 @@ class ProviderConformance:
     def test_wrong_key_is_an_authentication_error(self, sandbox: Sandbox, info: ProviderInfo) -> None:
         for kind, params in self.examples(sandbox).items():
             k = info.kind(kind)
-            wrong = {name: f"wrong-{name}-0123456789abcdef" for name in k.credentials}
+            local = _local_credentials(info, k.credentials)
+            wrong = {name: f"wrong-{name}-0123456789abcdef" for name in k.credentials if name not in local}
             if not wrong:
-                continue
+                continue  # every credential is checked locally: test_malformed_local_credential_is_refused_before_sending
             creds = {**sandbox.credentials(self.provider), **wrong}
             with sandbox.client(env={}, credentials={self.provider: creds}) as client, pytest.raises(AuthenticationError) as caught:
                 client.create_token(self.provider, kind=kind, **params)
             assert caught.value.status in (401, 403)
             assert_no_secret(caught.value, *wrong.values(), *sandbox.credentials(self.provider).values())
+
+    def test_malformed_local_credential_is_refused_before_sending(self, sandbox: Sandbox, info: ProviderInfo) -> None:
+        """A credential the plugin checks or signs with (``CredentialField(local=True)``, e.g. a PEM private key)
+        is never sent as-is: a malformed value is an InvalidParameterError naming ``credentials.<name>``, raised
+        before any request, without the value in the message."""
+        for kind, params in self.examples(sandbox).items():
+            for name in _local_credentials(info, info.kind(kind).credentials):
+                bad = f"not-a-valid-{name}-0123456789abcdef"
+                creds = {**sandbox.credentials(self.provider), name: bad}
+                before = sandbox.requests(self.provider)
+                with sandbox.client(env={}, credentials={self.provider: creds}) as client, pytest.raises(InvalidParameterError) as caught:
+                    client.create_token(self.provider, kind=kind, **params)
+                assert f"credentials.{name}" in caught.value.fields, caught.value.fields
+                assert sandbox.requests(self.provider) == before, f"{kind}: a request was sent with a malformed {name}"
+                assert_no_secret(caught.value, bad, *sandbox.credentials(self.provider).values())
 
     def test_not_found_maps_to_not_found_error(self, client: Client, sandbox: Sandbox) -> None:
         provider = sandbox.provider(self.provider)

@@ -47,7 +47,7 @@ def _kind_code(m: PluginModel, op: OperationModel) -> str:
     params = "".join(f"\n        {_param_code(p)}," for p in op.params)
     params_arg = f"params=({params}\n    )," if op.params else "params=(),"
     return (
-        f"TokenKind(\n    {op.kind!r},\n    help={op.help!r},\n    {params_arg}\n    credentials=tuple(name for name, _, _ in CREDENTIALS),\n"
+        f"TokenKind(\n    {op.kind!r},\n    help={op.help!r},\n    {params_arg}\n    credentials=tuple(c.name for c in credentials),\n"
         "    reusable=True,\n    persistent=False,\n    idempotent=True,\n)"
     )
 
@@ -107,8 +107,10 @@ __all__ = ["$class_name", "plugin"]
 
 NAME = "$name"
 CLIENT_PACKAGE = "$client_package"
-#: (credential name, environment variable, help), from the spec's security scheme
-CREDENTIALS: tuple[tuple[str, str, str], ...] = $credentials
+#: the credentials, from the spec's security scheme (a subclass may declare others: see ``$class_name.key``)
+CREDENTIALS: tuple[CredentialField, ...] = (
+$credentials
+)
 #: how the key is sent: ("bearer", "") -> Authorization: Bearer KEY; ("header", NAME); ("query", NAME);
 #: ("basic", "") -> HTTP basic with the username/password credentials; ("body", FIELD); ("none", "")
 AUTH = $auth
@@ -142,14 +144,14 @@ $operations
 }
 
 
-def _declare() -> ProviderInfo:
+def _declare(credentials: tuple[CredentialField, ...]) -> ProviderInfo:
     return ProviderInfo(
         name=NAME,
         help=$help,
         kinds=(
 $kinds
         ),
-        credentials=tuple(CredentialField(name, env=(env,), help=help) for name, env, help in CREDENTIALS),
+        credentials=credentials,
         base_urls=$base_urls,
         base_url_env=$base_url_env_repr,
         base_url_example=$base_url_example,
@@ -203,9 +205,16 @@ class $class_name(GeneratedProvider):
     """$title tokens (see the module docstring)."""
 
     name = NAME
+    credentials: tuple[CredentialField, ...] = CREDENTIALS
 
     def declare(self) -> ProviderInfo:
-        return _declare()
+        return _declare(self.credentials)
+
+    def key(self, request: TokenRequest) -> str:
+        """The key sent as ``AUTH`` says: the ``api_key`` credential as-is. A subclass derives it instead
+        (signs a JWT with a private key it declares ``CredentialField(local=True)``; see docs/plugins.md) and
+        refuses a malformed credential with ``raise invalid_credential(request, NAME, why)``."""
+        return request.credential("api_key")
 
     def plan(self, request: TokenRequest) -> Call:
         op = OPERATIONS[request.kind]
@@ -225,7 +234,7 @@ class $class_name(GeneratedProvider):
             pair = f"{request.credential('username')}:{request.credential('password')}"
             headers["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
         elif mode != "none":
-            key = request.credential("api_key")
+            key = self.key(request)
             if mode == "bearer":
                 headers["Authorization"] = f"Bearer {key}"
             elif mode in ("header", "query") and op.auth_arg:
@@ -286,7 +295,7 @@ import base64
 import binascii
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -357,6 +366,10 @@ def _basic(request: SandboxRequest) -> tuple[str, str] | None:
     return (user, password) if sep else None
 
 
+#: (request, state) -> whether the request presents valid credentials
+Authorizer = Callable[[SandboxRequest, ProviderState], bool]
+
+
 def _authorized(request: SandboxRequest, body: Mapping[str, Any], state: ProviderState) -> bool:
     mode, name = AUTH
     if mode == "none":
@@ -369,7 +382,8 @@ def _authorized(request: SandboxRequest, body: Mapping[str, Any], state: Provide
     elif mode == "header":
         key = request.headers.get(name.lower())
     elif mode == "query":
-        key = (request.query.get(name) or [None])[0]
+        values = request.query.get(name) or []
+        key = values[0] if values else None
     else:
         value = body.get(name)
         key = value if isinstance(value, str) else None
@@ -385,7 +399,7 @@ def _mint(op: Mapping[str, Any], state: ProviderState, now: int) -> str:
     return state.sign_jwt(claims)
 
 
-def _handler(op: Mapping[str, Any]) -> Handler:
+def _handler(op: Mapping[str, Any], authorize: Authorizer | None) -> Handler:
     def handle(request: SandboxRequest, state: ProviderState) -> SandboxResponse:
         body: Any = {}
         if op["has_body"]:
@@ -397,7 +411,7 @@ def _handler(op: Mapping[str, Any]) -> Handler:
                 body = {}
             if not isinstance(body, dict):
                 return _error(op, 400, "invalid_request", "the request body must be a JSON object")
-        if not _authorized(request, body, state):
+        if not (authorize(request, state) if authorize is not None else _authorized(request, body, state)):
             return _error(op, 401, "unauthorized", "invalid or missing API key")
         known = state.store.get("ids", {})
         for name in op["path_params"]:
@@ -427,13 +441,15 @@ def _handler(op: Mapping[str, Any]) -> Handler:
     return handle
 
 
-def sandbox_provider() -> SandboxProvider:
-    routes = tuple(Route(op["method"], op["path"], _handler(op), op_id) for op_id, op in OPERATIONS.items())
+def sandbox_provider(credentials: Mapping[str, str] | None = None, authorize: Authorizer | None = None) -> SandboxProvider:
+    """The emulation. ``credentials``/``authorize``: for a subclass that declares other credentials (the
+    values the sandbox accepts, and the check of a request's; e.g. verify a JWT the plugin signed)."""
+    routes = tuple(Route(op["method"], op["path"], _handler(op, authorize), op_id) for op_id, op in OPERATIONS.items())
     return SandboxProvider(
         name=NAME,
         base_path=$base_path,
         routes=routes,
-        credentials=SANDBOX_CREDENTIALS,
+        credentials=dict(credentials if credentials is not None else SANDBOX_CREDENTIALS),
         examples=EXAMPLES,
         seed=_seed,
         invalid=INVALID,
@@ -643,7 +659,7 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
         auth_description=m.auth.describe(),
         base_url_doc=_base_url_doc(m),
         auth=repr(auth),
-        credentials=_r(credentials),
+        credentials=",\n".join(f"    CredentialField({n!r}, env=({e!r},), help={h!r})" for n, e, h in credentials) + ("," if credentials else ""),
         credential_doc=", ".join(f"``{n}`` from ``{e}``" for n, e, _ in credentials) or "none",
         secret_fields=_r(sorted(SECRET_FIELDS)),
         operations=operations,
