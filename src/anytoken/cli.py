@@ -164,7 +164,8 @@ def _providers(as_json: bool, show_all: bool) -> int:
         if show_all:
             for k in row.get("kinds", []):
                 params = " ".join(
-                    f"--{p['name']}{'' if p['required'] else '?'}" + (f"[{'|'.join(map(str, p['choices']))}]" if p["choices"] else f"<{p['type']}>")
+                    f"--{p['name']}{'' if p['required'] else '?'}"
+                    + (f"[{'|'.join(map(str, p['choices']))}]" if p["choices"] else f"<{p['type']}>")
                     for p in k["params"]
                 )
                 print(f"  {row['provider']} {k['name']}: {params or '(no parameters)'}")
@@ -220,7 +221,9 @@ def _create_help(provider: str) -> int:
     creds = "; ".join(f"{c.name} from {' or '.join(c.env) or 'credentials='}" for c in info.credentials) or "none"
     urls = ", ".join(f"{name} {url}" for name, url in info.base_urls) or f"none by default ({info.base_url_example or 'per customer'})"
     print(f"\ncredentials: {creds}")
-    print(f"base URL: {urls}" + (f"; override with {info.base_url_env} or --base-url" if info.base_url_env else "; override with --base-url"))
+    print(
+        f"base URL: {urls}" + (f"; override with {info.base_url_env} or --base-url" if info.base_url_env else "; override with --base-url")
+    )
     for i, k in enumerate(info.kinds):
         print(f"\nkind {k.name}{' (default)' if i == 0 else ''}: {k.help or '-'}")
         for p in k.params:

@@ -129,7 +129,12 @@ def schema_problems(value: Any, schema: Mapping[str, Any], where: str) -> list[t
             if key in props:
                 out += schema_problems(item, props[key], f"{where}.{key}")
             elif extra is False:
-                out.append((f"{where}.{_preview(key) if not isinstance(key, str) else key}", f"unknown field (known: {', '.join(props) or 'none'})"))
+                out.append(
+                    (
+                        f"{where}.{_preview(key) if not isinstance(key, str) else key}",
+                        f"unknown field (known: {', '.join(props) or 'none'})",
+                    )
+                )
             elif isinstance(extra, Mapping):
                 out += schema_problems(item, extra, f"{where}.{key}")
     elif isinstance(value, list | tuple) and isinstance(schema.get("items"), Mapping):

@@ -186,9 +186,9 @@ def _ids(request: TokenRequest) -> str:
     ids = []
     for k, v in request.params.items():
         declared = request.kind_info.param(k) if request.kind_info is not None else None
-        if (declared is not None and declared.path) or _ID_NAME.search(k):
-            if isinstance(v, str | int | float | uuid.UUID) and not isinstance(v, bool):
-                ids.append(f"{k}={v!r}")
+        named = (declared is not None and declared.path) or _ID_NAME.search(k)
+        if named and isinstance(v, str | int | float | uuid.UUID) and not isinstance(v, bool):
+            ids.append(f"{k}={v!r}")
     return ", ".join(ids[:6]) or "none"
 
 

@@ -11,12 +11,12 @@ import pytest
 
 import anytoken
 from anytoken import cli
+from anytoken._secrets import Secret
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind, schema_problems
 from anytoken.errors import AuthenticationError, InvalidParameterError, NotFoundError, PluginError
 from anytoken.hookspecs import hookimpl
 from anytoken.plugins import Registry
 from anytoken.provider import error_for_response, invalid_credential
-from anytoken._secrets import Secret
 from anytoken.tokens import Token, TokenRequest
 
 PERMISSIONS = {
@@ -90,7 +90,7 @@ def test_schema_problems_reads_nested_arrays_and_nullable_types() -> None:
 
 
 def _request(**params: Any) -> TokenRequest:
-    return TokenRequest("gh", "installation", params, {}, "https://gh.example.com", None, INFO, KIND, "k")  # type: ignore[arg-type]
+    return TokenRequest("gh", "installation", params, {}, "https://gh.example.com", None, INFO, KIND, "k")  # type: ignore[arg-type]  # no HTTP here
 
 
 def test_not_found_names_every_path_id_whatever_its_type() -> None:
@@ -101,7 +101,15 @@ def test_not_found_names_every_path_id_whatever_its_type() -> None:
 
 def test_authentication_error_names_the_environment_variables() -> None:
     req = TokenRequest(
-        "gh", "installation", {}, {"app_id": Secret("1")}, "https://gh.example.com", None, INFO, KIND, "k"  # type: ignore[arg-type]
+        "gh",
+        "installation",
+        {},
+        {"app_id": Secret("1")},
+        "https://gh.example.com",
+        None,  # type: ignore[arg-type]  # no HTTP here
+        INFO,
+        KIND,
+        "k",
     )
     err = error_for_response(req, 401, {}, b'{"message": "Bad credentials"}')
     assert isinstance(err, AuthenticationError) and "GH_APP_ID" in str(err)
@@ -129,9 +137,12 @@ def test_bad_input_refused_in_plan_is_a_usage_error_only_the_documented_way(docu
     registry = Registry(entry_points=False)
     registry.register(_Planner(documented), name="planner", distribution="anytoken-planner")
     creds = {"gh": {"app_id": "1", "private_key": "-----BEGIN garbage\nnot a key\n-----END garbage"}}
-    with anytoken.Client(registry=registry, transport=httpx.MockTransport(lambda r: httpx.Response(500)), credentials=creds) as client:
-        with pytest.raises((InvalidParameterError, PluginError)) as caught:
-            client.create_token("gh", installation_id=1)
+    transport = httpx.MockTransport(lambda r: httpx.Response(500))
+    with (
+        anytoken.Client(registry=registry, transport=transport, credentials=creds) as client,
+        pytest.raises((InvalidParameterError, PluginError)) as caught,
+    ):
+        client.create_token("gh", installation_id=1)
     if documented:
         assert isinstance(caught.value, InvalidParameterError) and caught.value.exit_code == 2
         assert caught.value.fields == ("credentials.private_key",) and "GH_APP_PRIVATE_KEY" in str(caught.value)

@@ -42,7 +42,13 @@ class Api:
 
 CORPUS = (
     # integer path id, '/' and '-' in the operationId, opaque ghs_ token, object of enums, int array
-    Api("github-app", "github-app", "apps/create-installation-access-token", kind="installation_access_token", metadata_key="repository_selection"),
+    Api(
+        "github-app",
+        "github-app",
+        "apps/create-installation-access-token",
+        kind="installation_access_token",
+        metadata_key="repository_selection",
+    ),
     # HTTP basic, form body, string path id with a pattern, the key's `secret` is the token, no expiry
     Api("twilio", "twilio", "CreateNewKey", kind="key", expires=False, metadata_key="sid"),
     # query-string API key, enum string array, JWT-shaped token
@@ -111,14 +117,30 @@ def corpus(fresh_venv: Venv, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 def test_every_corpus_plugin_passes_its_own_suite_in_the_fresh_venv(fresh_venv: Venv, corpus: dict[str, Path]) -> None:
     started = time.perf_counter()
     tests = [str(root / "tests") for root in corpus.values()]
+    rootdir = str(next(iter(corpus.values())).parent)  # node ids read anytoken-NAME/tests/test_conformance.py::...
     done = fresh_venv.run(
-        ["python", "-m", "pytest", "-v", "-p", "no:cacheprovider", "--import-mode=importlib", "-W", "error::ResourceWarning", *tests],
+        [
+            "python",
+            "-m",
+            "pytest",
+            "-v",
+            "-p",
+            "no:cacheprovider",
+            "--import-mode=importlib",
+            "--rootdir",
+            rootdir,
+            "-W",
+            "error::ResourceWarning",
+            *tests,
+        ],
         timeout=600,
     )
     print(f"corpus: {len(tests)} conformance suites in one pytest run: {time.perf_counter() - started:.1f} s")
     assert done.returncode == 0, f"{done.stdout[-4000:]}\n{done.stderr[-2000:]}"
-    for name, root in corpus.items():
-        lines = [line for line in done.stdout.splitlines() if re.search(rf"anytoken-{re.escape(name)}/(tests/)?test_conformance\.py::", line)]
+    for name in corpus:
+        lines = [
+            line for line in done.stdout.splitlines() if re.search(rf"anytoken-{re.escape(name)}/(tests/)?test_conformance\.py::", line)
+        ]
         assert any("PASSED" in line for line in lines), f"{name}: no test ran\n{done.stdout[-2000:]}"
         assert not any(re.search(r"FAILED|ERROR", line) for line in lines), name
 

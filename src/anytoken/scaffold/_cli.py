@@ -75,7 +75,9 @@ def _parser() -> _Parser:
         metavar="NAME",
         help="token kind name of each --operation, in order (default: from the operationId, e.g. installation_access_token)",
     )
-    p.add_argument("--env", metavar="VAR", help="environment variable of the API key or basic password (default: NAME_API_KEY / NAME_PASSWORD)")
+    p.add_argument(
+        "--env", metavar="VAR", help="environment variable of the API key or basic password (default: NAME_API_KEY / NAME_PASSWORD)"
+    )
     p.add_argument("--base-url", metavar="URL", help="default base URL (default: the spec's first server)")
     p.add_argument(
         "--fixup",
@@ -128,7 +130,9 @@ def _check_args(args: argparse.Namespace) -> None:
     if args.token_format == "opaque":
         args.token_format = "opaque:"
     if len(args.kind) > len(args.operation):
-        raise ScaffoldError(f"--kind is given {len(args.kind)} times for {len(args.operation)} --operation(s): one name per operation, in order")
+        raise ScaffoldError(
+            f"--kind is given {len(args.kind)} times for {len(args.operation)} --operation(s): one name per operation, in order"
+        )
     for kind in args.kind:
         if not re.fullmatch(r"[a-z][a-z0-9_\-]{0,59}", kind):
             raise ScaffoldError(f"--kind {kind!r}: expected lowercase letters, digits, '_' or '-' (e.g. installation_token)")
