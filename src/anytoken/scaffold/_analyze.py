@@ -403,7 +403,7 @@ def analyze_operation(
             exp = find_field(doc, schema, EXPIRY_NAMES, near=token_path)
             if exp is not None:
                 expires_path, expires_style = exp[0], expiry_style(*exp)
-        success = sample(doc, schema)
+        success = sample(doc, schema, full=True)
         if not isinstance(success, dict):
             success = {}
     errors = error_samples(doc, op)

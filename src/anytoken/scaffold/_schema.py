@@ -56,8 +56,9 @@ def schema_type(schema: dict[str, Any]) -> str | None:
     return t if isinstance(t, str) else None
 
 
-def sample(doc: Any, schema: Any, depth: int = 0) -> Any:
-    """A value valid for ``schema`` (required properties only), for the sandbox and the examples."""
+def sample(doc: Any, schema: Any, depth: int = 0, *, full: bool = False) -> Any:
+    """A value valid for ``schema``, for the sandbox and the examples: required properties only, or every
+    property when ``full`` (a success answer carries the documented fields, which become token metadata)."""
     s = resolved(doc, schema)
     if depth > 6:
         return None
@@ -69,10 +70,11 @@ def sample(doc: Any, schema: Any, depth: int = 0) -> Any:
     t = schema_type(s) or ("object" if "properties" in s else None)
     if t == "object":
         props = s.get("properties", {})
-        return {name: sample(doc, props[name], depth + 1) for name in s.get("required", []) if name in props}
+        names = list(props) if full and depth < 3 else [n for n in s.get("required", []) if n in props]
+        return {name: sample(doc, props[name], depth + 1, full=full) for name in names}
     if t == "array":
         n = max(int(s.get("minItems", 0) or 0), 1 if depth == 0 else 0)
-        return [sample(doc, s.get("items", {}), depth + 1) for _ in range(min(n, 3))]
+        return [sample(doc, s.get("items", {}), depth + 1, full=full) for _ in range(min(n, 3))]
     if t == "string":
         return {
             "date-time": "2030-01-01T00:00:00Z",
