@@ -90,7 +90,8 @@ class Provider:
 def discover(root: Path, names: Sequence[str]) -> list[Provider]:
     """The providers named on the command line, or all of them."""
     specs_dir = root / "specs"
-    available = sorted(p.name.removesuffix(".yaml") for p in specs_dir.glob("*.yaml") if not p.name.endswith(".config.yaml"))
+    not_specs = (".config.yaml", ".drift-accepted.yaml")  # generator configs; reviewed drift (scripts/spec_drift.py)
+    available = sorted(p.name.removesuffix(".yaml") for p in specs_dir.glob("*.yaml") if not p.name.endswith(not_specs))
     unknown = [name for name in names if name not in available]
     if unknown:
         raise UsageError(
