@@ -366,42 +366,9 @@ def test_scaffolded_plugin_mints_through_the_venv_cli_against_the_venv_sandbox(f
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
-RANGES = """\
-openapi: 3.0.3
-info: {title: Ranges, version: '1'}
-servers: [{url: 'https://api.ranges.test/v2'}]
-components:
-  securitySchemes:
-    k: {type: apiKey, in: query, name: api_key}
-security: [{k: []}]
-paths:
-  /sessions/{session_id}/tokens:
-    post:
-      operationId: sessions-mint-token
-      parameters:
-        - {name: session_id, in: path, required: true, schema: {type: string, format: uuid}}
-      responses:
-        2XX:
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  data:
-                    type: object
-                    properties:
-                      attributes:
-                        type: object
-                        properties:
-                          token: {type: string}
-                          ttl: {type: integer}
-        4XX:
-          description: error
-          content:
-            application/json:
-              schema: {type: object, required: [errors], properties: {errors: {type: array, minItems: 1, items: {type: object, required: [detail], properties: {detail: {type: string}}}}}}
-"""
+#: a synthetic spec of the shapes no corpus API has: `2XX`/`4XX` ranges, a JSON:API envelope
+#: (`data.attributes.token`), a query-string key, a uuid path id, `-` in the operationId
+RANGES = (Path(__file__).resolve().parent / "shapes" / "ranges.yaml").read_text(encoding="utf-8")
 
 
 def _model(*argv: str) -> Any:

@@ -107,6 +107,9 @@ def corpus(fresh_venv: Venv, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     with ThreadPoolExecutor(max_workers=2) as pool:
         roots = dict(zip((a.name for a in CORPUS), pool.map(lambda a: _scaffold(a, out), CORPUS), strict=True))
     roots["github"] = _docs_plugin(out)
+    shapes = Path(__file__).resolve().parent / "shapes" / "ranges.yaml"  # 2XX/4XX, data.attributes.token, uuid
+    assert main(["ranges", "--spec", str(shapes), "-p", "sessions-mint-token", "-o", str(out)]) == 0
+    roots["ranges"] = out / "anytoken-ranges"
     scaffolded = time.perf_counter() - started
     installed = pip_install(fresh_venv.python, [*roots.values(), "pytest>=8"])
     print(f"\ncorpus: scaffolded {len(roots)} plugins in {scaffolded:.1f} s, pip-installed them in {installed:.1f} s")
@@ -180,7 +183,7 @@ def test_every_corpus_readme_command_mints_through_the_venv_cli_against_the_sand
     proc, exports = _serve(fresh_venv, list(corpus))
     started = time.perf_counter()
     try:
-        for api in CORPUS:
+        for api in (*CORPUS, Api("ranges", "", "", kind="token", metadata_key="data")):
             command = _readme_command(corpus[api.name])
             done = fresh_venv.run([*command, "--json"], exports)
             assert done.returncode == 0, f"{api.name}: {shlex.join(command)}: {done.stderr}"
