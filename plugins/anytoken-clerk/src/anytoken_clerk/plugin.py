@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
-from anytoken.errors import InvalidParameterError
-from anytoken.provider import Call, GeneratedProvider, expect, malformed
-from anytoken.tokens import Token, TokenRequest
+from anytoken.errors import InvalidParameterError, NotRevocableError
+from anytoken.provider import Call, GeneratedProvider, RevokeCall, expect, malformed
+from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
     from anytoken.sandbox.model import SandboxProvider
@@ -66,6 +66,8 @@ def _declare() -> ProviderInfo:
         reusable=True,
         persistent=True,
         idempotent=False,
+        auth_header="Authorization",
+        auth_scheme="Bearer",
     )
     session = TokenKind(
         "session",
@@ -79,6 +81,8 @@ def _declare() -> ProviderInfo:
         reusable=True,
         persistent=False,
         idempotent=True,
+        auth_header="Authorization",
+        auth_scheme="Bearer",
     )
     actor = TokenKind(
         "actor",
@@ -98,6 +102,7 @@ def _declare() -> ProviderInfo:
         reusable=False,
         persistent=True,
         idempotent=False,
+        auth_header=None,  # a ticket used in a sign-in URL (__clerk_ticket), not a request header
     )
     sign_in = TokenKind(
         "sign_in",
@@ -111,6 +116,7 @@ def _declare() -> ProviderInfo:
         reusable=False,
         persistent=True,
         idempotent=False,
+        auth_header=None,  # a ticket used in a sign-in URL (__clerk_ticket), not a request header
     )
     testing = TokenKind(
         "testing",
@@ -120,6 +126,7 @@ def _declare() -> ProviderInfo:
         reusable=True,
         persistent=False,
         idempotent=True,
+        auth_header=None,  # sent as the __clerk_testing_token query parameter of Frontend API requests
     )
     return ProviderInfo(
         name="clerk",
@@ -136,7 +143,7 @@ def _declare() -> ProviderInfo:
     )
 
 
-def _headers(request: TokenRequest, field: str) -> dict[str, str]:
+def _headers(request: TokenRequest | RevokeRequest, field: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {request.credential(field)}", "Clerk-API-Version": API_VERSION}
 
 
@@ -174,6 +181,37 @@ class ClerkProvider(GeneratedProvider):
             "testing": self._plan_testing,
         }
         return planners[request.kind](request)
+
+    # -- revocation -----------------------------------------------------------------------------------
+
+    def plan_revoke(self, request: RevokeRequest) -> RevokeCall:
+        """M2M (opaque), actor and sign-in tokens are revoked by id; session JWTs and testing tokens cannot be."""
+        from anytoken_clerk_client import Client
+
+        token = request.token
+        where: dict[str, Any] = {"provider": token.provider, "kind": token.kind}
+        if token.kind in ("session", "testing"):
+            why = "revoke the session instead (POST /sessions/{id}/revoke)" if token.kind == "session" else "it expires by itself"
+            raise NotRevocableError(f"Clerk cannot revoke one {token.kind} token: {why}", **where)
+        if token.kind == "m2m" and (token.metadata.get("token_format") == "jwt" or token.claims is not None):
+            raise NotRevocableError("a JWT M2M token is stateless: Clerk cannot revoke it, it stays valid until it expires", **where)
+        if not token.id:
+            raise InvalidParameterError(
+                [("token.id", "is missing: pass the Token create_token returned (anytoken create clerk --json keeps the id)")], **where
+            )
+        if token.kind == "m2m":
+            from anytoken_clerk_client.api.m2m_tokens import revoke_m2m_token
+            from anytoken_clerk_client.models import RevokeM2MTokenBody
+
+            kwargs: dict[str, Any] = {"m2m_token_id": token.id, "body": RevokeM2MTokenBody()}
+            return RevokeCall(revoke_m2m_token, Client, kwargs, _headers(request, _MACHINE_KEY))
+        if token.kind == "actor":
+            from anytoken_clerk_client.api.actor_tokens import revoke_actor_token
+
+            return RevokeCall(revoke_actor_token, Client, {"actor_token_id": token.id}, _headers(request, _SECRET_KEY))
+        from anytoken_clerk_client.api.sign_in_tokens import revoke_sign_in_token
+
+        return RevokeCall(revoke_sign_in_token, Client, {"sign_in_token_id": token.id}, _headers(request, _SECRET_KEY))
 
     # -- m2m ------------------------------------------------------------------------------------------
 
