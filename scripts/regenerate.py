@@ -42,7 +42,7 @@ from _pipeline.trees import compare_trees, replace_tree, tree_digest
 
 # Bump when this script changes anything that affects the generated output
 # (generator flags, stamp format, post-processing): every client regenerates.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 META = "uv"
 STAMP_NAME = ".anytoken-pipeline.json"
 TOOLCHAIN = ("openapi-python-client", "ruff")
@@ -71,6 +71,11 @@ class Provider:
     @property
     def package(self) -> str:
         return f"anytoken_{self.name}_client"
+
+    @property
+    def templates(self) -> Path:
+        """Our overrides of openapi-python-client's templates (shared by every provider)."""
+        return self.root / "specs" / "templates"
 
     @property
     def output(self) -> Path:
@@ -114,6 +119,8 @@ def fingerprint(provider: Provider, versions: dict[str, str]) -> str:
         digest.update(part.encode() + b"\0")
     for path in (provider.spec, provider.config):
         digest.update(path.read_bytes() + b"\0")
+    for path in sorted(provider.templates.glob("*.jinja")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -230,6 +237,8 @@ def generate_tree(provider: Provider, doc: Any, fp: str, versions: dict[str, str
         META,
         "--output-path",
         str(out),
+        "--custom-template-path",
+        str(provider.templates),
         "--fail-on-warning",
     ]
     result = subprocess.run(command, capture_output=True, text=True, env=_tool_env(), check=False)

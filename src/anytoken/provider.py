@@ -46,6 +46,7 @@ __all__ = [
     "GeneratedProvider",
     "error_for_response",
     "expect",
+    "forget_response",
     "invalid_credential",
     "invalid_param",
     "parse_retry_after",
@@ -59,6 +60,13 @@ _BODY_ID_KEYS = ("clerk_trace_id", "request_id", "requestId", "trace_id", "id")
 
 #: the last raw httpx response seen in this context (set by a response hook of the pooled clients)
 last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar("anytoken_last_response", default=None)
+
+
+def forget_response() -> None:
+    """Drop the raw response of this context. The Client calls it after every attempt, whichever plugin
+    answered (one built on GeneratedProvider or written directly on the hooks): the response holds the token."""
+    if last_response.get() is not None:
+        last_response.set(None)
 
 
 class DetailedResponse(Protocol):

@@ -219,20 +219,10 @@ def _cli_value(p: ParamModel) -> str:
 
 
 def _invalid_example(op: OperationModel) -> dict[str, Any] | None:
-    """Parameters the provider (or the declaration) refuses: a blank required body field the sandbox answers
-    400/422 to, else a value outside a parameter's choices or schema (refused before anything is sent)."""
+    """Parameters the provider rejects (the conformance suite requires the case to reach the wire): a blank
+    required body field, which the emulation answers 400/422 to. None when the operation has no such field."""
     blank = next((p for p in op.params if p.required and p.location == "body" and p.type == "str" and not p.choices), None)
-    if blank is not None:
-        return {blank.name: ""}
-    for p in op.params:
-        if p.choices:
-            return {p.name: ["not-a-choice"] if p.type.endswith("_list") else "not-a-choice"}
-        props = (p.schema or {}).get("properties") or {}
-        enum_field = next((k for k, v in props.items() if isinstance(v, dict) and v.get("enum")), None)
-        if p.type == "object" and enum_field is not None:
-            return {p.name: {enum_field: "not-a-choice"}}
-    typed = next((p for p in op.params if p.type in ("int", "float", "int_list", "float_list", "object")), None)
-    return {typed.name: "not-a-number" if typed.type != "object" else "not-an-object"} if typed is not None else None
+    return {blank.name: ""} if blank is not None else None
 
 
 def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sandbox_key: str, uses_dateutil: bool) -> dict[str, str]:
@@ -273,6 +263,8 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
     examples: dict[str, dict[str, Any]] = {}
     invalid: dict[str, dict[str, Any]] = {}
     not_found: dict[str, dict[str, Any]] = {}
+    no_invalid: dict[str, str] = {}
+    no_not_found: dict[str, str] = {}
     for op in m.operations:
         path_params = [p for p in op.params if p.location == "path"]
         missing_status = 400 if 400 in op.declared and 422 not in op.declared else 422
@@ -298,10 +290,15 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
         example = {p.name: p.example for p in op.params if p.required}
         examples[op.kind] = example
         bad = _invalid_example(op)
+        label = f"{op.method.upper()} {op.path}"
         if bad is not None:
             invalid[op.kind] = {**example, **bad}
+        else:
+            no_invalid[op.kind] = f"{label} has no required text field for the emulation to reject (it checks those only)"
         if path_params:
             not_found[op.kind] = {**example, path_params[0].name: path_params[0].missing}
+        else:
+            no_not_found[op.kind] = f"{label} has no path id"
     sandbox = SANDBOX.substitute(
         common,
         missing_status="400/422",
@@ -348,6 +345,9 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
         f"src/{m.package}/plugin.py": plugin,
         f"src/{m.package}/sandbox.py": sandbox,
         "tests/test_conformance.py": TESTS.substitute(
-            common, formats=_r({op.kind: (op.token_format, op.expires_path is not None) for op in m.operations})
+            common,
+            formats=_r({op.kind: (op.token_format, op.expires_path is not None) for op in m.operations}),
+            no_not_found=_indent(_r(no_not_found), 4).lstrip(),
+            no_invalid=_indent(_r(no_invalid), 4).lstrip(),
         ),
     }

@@ -190,6 +190,9 @@ from anytoken.testing import ProviderConformance
 
 class TestConformance(ProviderConformance):
     provider = "$name"
+    #: kinds without that failure mode in the emulation, and why (the suite requires a case or a reason)
+    no_not_found = $no_not_found
+    no_invalid = $no_invalid
 
 
 #: kind -> (what the sandbox mints: "jwt" or "opaque:<prefix>", whether the answer carries an expiry)

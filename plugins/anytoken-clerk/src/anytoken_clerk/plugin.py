@@ -147,10 +147,27 @@ def _headers(request: TokenRequest | RevokeRequest, field: str) -> dict[str, str
     return {"Authorization": f"Bearer {request.credential(field)}", "Clerk-API-Version": API_VERSION}
 
 
-def _from_timestamp(value: float) -> datetime:
-    """A Clerk timestamp: milliseconds (Clerk's convention) or, when small, seconds."""
-    seconds = value / 1000.0 if abs(value) >= 1e11 else float(value)
-    return datetime.fromtimestamp(seconds, UTC)
+def _from_timestamp(value: Any) -> datetime | None:
+    """A Clerk timestamp: milliseconds (Clerk's convention) or, when small, seconds. None when it is not a
+    number or not a representable time: the spec's int64 has no bounds, and an expiry we cannot represent is
+    an unknown expiry, not a crash."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        seconds = value / 1000.0 if abs(value) >= 1e11 else float(value)
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _plus(moment: datetime | None, seconds: int) -> datetime | None:
+    """``moment`` + ``seconds``, None when the sum leaves datetime's range."""
+    if moment is None:
+        return None
+    try:
+        return moment + timedelta(seconds=seconds)
+    except OverflowError:
+        return None
 
 
 def _present(value: Any) -> bool:
@@ -329,7 +346,7 @@ def _finish_m2m(request: TokenRequest, response: Any) -> Token:
     parsed = expect(request, response, ok=201)
     if not isinstance(parsed, M2MToken) or not parsed.token:
         raise malformed(request, "lacks the token field", status)
-    expires_at = _from_timestamp(parsed.expiration) if parsed.expiration is not None else None
+    expires_at = _from_timestamp(parsed.expiration)
     metadata: dict[str, Any] = {
         "subject": parsed.subject,
         "token_format": request.params.get("token_format", "opaque"),
@@ -360,7 +377,7 @@ def _ticket(request: TokenRequest, token: str, *, created_at: Any, lifetime: int
     the requested (or documented default) lifetime."""
     result = Token.from_value(request.provider, request.kind, token, id=id, metadata=metadata, raw=raw)
     if result.expires_at is None and isinstance(created_at, int | float) and not isinstance(created_at, bool) and created_at > 0:
-        result = attrs.evolve(result, expires_at=_from_timestamp(created_at) + timedelta(seconds=lifetime))
+        result = attrs.evolve(result, expires_at=_plus(_from_timestamp(created_at), lifetime))
     return result
 
 
@@ -400,7 +417,7 @@ def _finish_testing(request: TokenRequest, response: Any) -> Token:
     if not isinstance(parsed, TestingToken) or not parsed.token:
         raise malformed(request, "lacks the token field", status)
     # ``expires_at`` is a Unix timestamp in seconds (upstream spec example 1713880800)
-    expires_at = _from_timestamp(parsed.expires_at) if parsed.expires_at else None
+    expires_at = _from_timestamp(parsed.expires_at) if parsed.expires_at else None  # 0: not given
     return Token.from_value(request.provider, request.kind, parsed.token, expires_at=expires_at, raw=parsed)
 
 

@@ -486,6 +486,7 @@ def sandbox_provider() -> SandboxProvider:
     """The Clerk emulation, mounted at ``/clerk/v1``."""
     return SandboxProvider(
         name="clerk",
+        jwt_algorithms=("RS256",),
         base_path="/clerk/v1",
         routes=tuple(Route(method, path, handler, op, creates=creates) for method, path, handler, op, creates in _routes()),
         credentials={"secret_key": INSTANCE_SECRET_KEY, "machine_secret_key": MACHINE_SECRET_KEY},
