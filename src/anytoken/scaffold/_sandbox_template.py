@@ -184,6 +184,9 @@ TESTS = Template('''"""The shared conformance suite against this plugin's sandbo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from anytoken.sandbox import Sandbox
 from anytoken.testing import ProviderConformance
 
@@ -191,8 +194,8 @@ from anytoken.testing import ProviderConformance
 class TestConformance(ProviderConformance):
     provider = "$name"
     #: kinds without that failure mode in the emulation, and why (the suite requires a case or a reason)
-    no_not_found = $no_not_found
-    no_invalid = $no_invalid
+    no_not_found: ClassVar[Mapping[str, str]] = $no_not_found
+    no_invalid: ClassVar[Mapping[str, str]] = $no_invalid
 
 
 #: kind -> (what the sandbox mints: "jwt" or "opaque:<prefix>", whether the answer carries an expiry)
