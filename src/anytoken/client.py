@@ -32,7 +32,7 @@ from .errors import (
     ProviderError,
     ProviderUnavailableError,
 )
-from .plugins import Registry, default_registry
+from .plugins import Registry, registry_for
 from .retry import Attempt, RetryPolicy, classify
 from .tokens import RevokeRequest, Token, TokenRequest
 
@@ -60,7 +60,8 @@ class Client(CachingMixin, RevokingMixin):
     :param retry: the :class:`~anytoken.RetryPolicy` (attempts, backoff, overall deadline).
     :param base_urls: provider -> base URL, overriding defaults and environment variables.
     :param credentials: provider -> {field: value} (or a single value for one-credential kinds).
-    :param env: where environment variables are read (default ``os.environ``, read at call time).
+    :param env: where environment variables are read (default ``os.environ``, read at call time; the plugin
+        selection, ``ANYTOKEN_PLUGINS`` and its siblings, is read once, here).
     :param plugins: provider -> distribution, choosing between plugins that claim the same provider.
     :param allow_insecure_http: allow plain ``http://`` base URLs to non-loopback hosts.
     :param max_response_bytes: larger provider answers are refused without being read whole.
@@ -68,7 +69,8 @@ class Client(CachingMixin, RevokingMixin):
     :param audit_log: write one JSON line per mint attempt to the ``anytoken.audit`` logger.
     :param cache: the :class:`~anytoken.cache.TokenCache` behind ``get_token`` (default: in memory;
         ``TokenCache(RedisBackend(...))`` shares tokens across processes).
-    :param registry: the plugin registry (default: the process-wide one).
+    :param registry: the plugin registry (default: the one for ``env`` and ``plugins``, see
+        :func:`anytoken.plugins.registry_for`: the process-wide one unless they select other plugins).
     """
 
     def __init__(
@@ -95,7 +97,7 @@ class Client(CachingMixin, RevokingMixin):
         self._env = env
         self.base_urls = dict(base_urls or {})
         self._credentials = {p: (v if isinstance(v, str) else dict(v)) for p, v in (credentials or {}).items()}
-        self.registry = registry or (Registry(choices=plugins) if plugins else default_registry())
+        self.registry = registry or registry_for(self.env, choices=plugins)
         self.allow_insecure_http = (
             _truthy(self.env.get("ANYTOKEN_ALLOW_INSECURE_HTTP")) if allow_insecure_http is None else allow_insecure_http
         )

@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 import attrs
 
-from .errors import InvalidParameterError, PluginError, UnknownKindError
+from .errors import InvalidParameterError, PluginError, UnknownKindError, did_you_mean
 
-__all__ = ["CredentialField", "Param", "ParamType", "ProviderInfo", "TokenKind", "schema_problems"]
+__all__ = ["CredentialField", "Param", "ParamType", "ProviderInfo", "TokenKind", "parse_json_text", "schema_problems"]
 
 ParamType = Literal["str", "int", "float", "bool", "json", "str_list", "int_list", "float_list", "datetime", "object"]
 _PARAM_TYPES: frozenset[str] = frozenset(ParamType.__args__)  # type: ignore[attr-defined]
@@ -33,13 +33,14 @@ class Param:
 
     ``type`` is one of ``str, int, float, bool, json`` (any JSON-serialisable value), ``str_list``,
     ``int_list``, ``float_list`` (a JSON array or comma-separated text), ``datetime`` (timezone-aware,
-    ISO 8601 accepted) or ``object`` (a JSON object). ``choices`` limits a ``str`` (or each item of a list);
-    ``minimum``/``maximum`` bound numbers (or each item). ``schema`` is a small JSON schema a structured value
-    must match (``type``, ``enum``, ``properties``, ``required``, ``additionalProperties``, ``items``,
-    ``minimum``, ``maximum``; see :func:`schema_problems`): a bad value is an InvalidParameterError naming the
-    field (``permissions.contents``) and the allowed values, raised before anything is sent.
-    ``TokenKind(extra_params=True)`` lets undeclared params through (validated as JSON-serialisable) for
-    providers that carry free-form configuration.
+    ISO 8601 accepted) or ``object`` (a JSON object). A ``str`` given for a ``json`` or ``object`` param is
+    JSON text and must parse (a JSON string is passed quoted: ``'"text"'``). ``choices`` limits a ``str`` (or
+    each item of a list); ``minimum``/``maximum`` bound numbers (or each item). ``schema`` is a small JSON
+    schema a structured value must match (``type``, ``enum``, ``properties``, ``required``,
+    ``additionalProperties``, ``items``, ``minimum``, ``maximum``; see :func:`schema_problems`): a bad value is
+    an InvalidParameterError naming the field (``permissions.contents``) and the allowed values, raised before
+    anything is sent. ``TokenKind(extra_params=True)`` lets undeclared params through (validated as
+    JSON-serialisable) for providers that carry free-form configuration.
     """
 
     name: str
@@ -199,12 +200,22 @@ def _bool(v: Any) -> bool:
 
 def _json(v: Any) -> Any:
     if isinstance(v, str):
-        try:
-            return json.loads(v)
-        except ValueError:
-            return v
+        v = parse_json_text(v)
     _json_check(v)
     return v
+
+
+def parse_json_text(text: str) -> Any:
+    """A ``str`` given for a ``json``/``object`` param is JSON text, from the API and the CLI alike: a JSON
+    string value is passed quoted (``'"text"'``, i.e. ``json.dumps("text")``), never as bare text."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"is not valid JSON ({exc.msg} at character {exc.pos + 1}); pass JSON text, a string quoted: '\"text\"'"
+        ) from None
+    except (ValueError, RecursionError):
+        raise ValueError("is not valid JSON") from None
 
 
 def _json_check(v: Any) -> None:
@@ -216,10 +227,7 @@ def _json_check(v: Any) -> None:
 
 def _object(v: Any) -> dict[str, Any]:
     if isinstance(v, str):
-        try:
-            v = json.loads(v)
-        except ValueError:
-            raise ValueError("expected a JSON object") from None
+        v = parse_json_text(v)
     if not isinstance(v, Mapping):
         raise TypeError(f"expected a JSON object, got {type(v).__name__}")
     out = dict(v)
@@ -346,7 +354,8 @@ class TokenKind:
                         problems.append((name, str(exc)))
                 else:
                     known = ", ".join(p.name for p in self.params) or "none"
-                    problems.append((name, f"unknown parameter (known: {known})"))
+                    hint = did_you_mean(name, (p.name for p in self.params))
+                    problems.append((name, f"unknown parameter (known: {known}).{hint}" if hint else f"unknown parameter (known: {known})"))
                 continue
             coerced, why = p.check(value)
             structural = p.problems(coerced) if not why and coerced is not None else []

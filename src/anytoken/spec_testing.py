@@ -226,13 +226,19 @@ def load_spec(path: Path, *, skip_if_absent: bool = True) -> Spec:
     """The OpenAPI document at ``path`` (JSON for ``.json``, else YAML), ``$ref`` s left as they are.
 
     When the file is absent the calling test is skipped (``pytest.skip``), or ``FileNotFoundError`` is
-    raised with ``skip_if_absent=False`` (for specs that must be there, such as the repository's own).
+    raised with ``skip_if_absent=False`` (for specs that must be there, such as the repository's own). An
+    absent upstream spec (:func:`upstream_spec_path`) is the ``upstream-specs`` area of
+    :func:`anytoken.required_areas.require`: a failure rather than a skip when ``ANYTOKEN_REQUIRE`` names it.
     """
     if not path.is_file():
         if not skip_if_absent:
             raise FileNotFoundError(f"spec not found: {path}")
         import pytest
 
+        if path.resolve().is_relative_to(upstream_spec_path("").resolve()):
+            from .required_areas import require
+
+            require("upstream-specs", f"spec not found: {path} (the providers' published specs live in ../shared/upstream-specs)")
         pytest.skip(f"spec not found: {path}")
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".json":

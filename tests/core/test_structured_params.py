@@ -160,11 +160,9 @@ def test_create_provider_help_lists_its_kinds_and_parameters(capsys: pytest.Capt
 
 
 def test_type_is_the_providers_parameter_when_a_kind_declares_one() -> None:
+    from anytoken._cli_params import provider_params
+
     typed = ProviderInfo(name="t", kinds=(TokenKind("a", params=(Param("type", help="x"),)), TokenKind("b")))
-    params: dict[str, Any] = {"type": "b"}
-    assert cli._type_alias(typed, None, params) is None and params == {"type": "b"}
+    assert provider_params(typed, None, ["--type", "b"]) == (None, {"type": "b"})
     untyped = ProviderInfo(name="u", kinds=(TokenKind("backend"), TokenKind("frontend")))
-    params = {"type": "frontend"}
-    assert cli._type_alias(untyped, None, params) == "frontend" and params == {}
-    params = {"type": "frontend"}
-    assert cli._type_alias(untyped, "backend", params) == "backend" and params == {"type": "frontend"}
+    assert provider_params(untyped, None, ["--type", "frontend"]) == ("frontend", {})
