@@ -10,7 +10,9 @@
     │   ├── MissingCredentialError     a credential is neither passed nor in its environment variable
     │   ├── MissingBaseURLError        a per-customer base URL (Qrvey, Unleash) is not configured
     │   ├── InsecureTransportError     a secret would travel over plain http:// to a non-loopback host
-    │   └── ProviderConflictError      two distributions claim one provider name and none was chosen
+    │   ├── ProviderConflictError      two distributions claim one provider name and none was chosen
+    │   ├── ClientClosedError          the Client was closed: it never opens connections again
+    │   └── WaitWouldDeadlockError     sync get_token on an event loop's thread, its token minted on that loop
     ├── ProviderError                  the provider refused, failed or could not be reached (CLI exit 1)
     │   ├── AuthenticationError        401/403: the key is wrong, revoked or lacks permission
     │   ├── NotFoundError              404: a path id (credential, session, project ...) does not exist
@@ -35,6 +37,7 @@ __all__ = [
     "AmbiguousMintError",
     "AnytokenError",
     "AuthenticationError",
+    "ClientClosedError",
     "DeadlineExceededError",
     "InsecureTransportError",
     "InvalidParameterError",
@@ -51,6 +54,7 @@ __all__ = [
     "UnknownKindError",
     "UnknownProviderError",
     "UsageError",
+    "WaitWouldDeadlockError",
     "scrub",
 ]
 
@@ -212,6 +216,21 @@ class MissingBaseURLError(UsageError):
 
 class InsecureTransportError(UsageError):
     """A secret would be sent over plain HTTP to a host that is not loopback."""
+
+
+class ClientClosedError(UsageError):
+    """The :class:`~anytoken.Client` was closed; a closed client never opens connections again."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "cannot mint: this anytoken Client has been closed. Create a new Client, or keep every call inside "
+            "`with Client() as client:` / `async with Client() as client:`"
+        )
+
+
+class WaitWouldDeadlockError(UsageError):
+    """A sync call on an event loop's thread would wait for an async mint running on that same loop."""
 
 
 class NotRevocableError(UsageError):

@@ -135,9 +135,15 @@ def recording_sandbox(provider: SandboxProvider, **sandbox_options: Any) -> Iter
 # -- recording at the client ---------------------------------------------------------------------------
 
 
+_NO_KEEPALIVE = httpx.Limits(max_keepalive_connections=0)
+
+
 class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """A real HTTP transport, sync and async, that keeps every ``(request, response)`` pair in
     :attr:`exchanges` (both bodies read, so they can be inspected after the client is closed).
+
+    It keeps no idle connection (each exchange closes its own), so it leaks none whoever closes it: an
+    ``anytoken.Client`` never closes a transport it was given.
 
     Pass a shared list to collect several clients' traffic in one place.
     """
@@ -149,7 +155,7 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self._sync is None:
-            self._sync = httpx.HTTPTransport()
+            self._sync = httpx.HTTPTransport(limits=_NO_KEEPALIVE)
         request.read()
         response = self._sync.handle_request(request)
         content = response.read()
@@ -158,7 +164,7 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._async is None:
-            self._async = httpx.AsyncHTTPTransport()
+            self._async = httpx.AsyncHTTPTransport(limits=_NO_KEEPALIVE)
         await request.aread()
         response = await self._async.handle_async_request(request)
         content = await response.aread()
