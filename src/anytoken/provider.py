@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextvars
 import json
+import re
+import uuid
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,6 +22,7 @@ import attrs
 
 from .errors import (
     AuthenticationError,
+    InvalidParameterError,
     MalformedResponseError,
     NotFoundError,
     ProviderError,
@@ -42,6 +45,8 @@ __all__ = [
     "error_for_response",
     "expect",
     "forget_response",
+    "invalid_credential",
+    "invalid_param",
     "parse_retry_after",
 ]
 
@@ -158,7 +163,7 @@ def error_for_response(request: AnyRequest, status: int, headers: Mapping[str, s
     if status in (401, 403):
         fields = " / ".join(request.credentials) or "credential"
         action = "was rejected" if status == 401 else "lacks the permission"
-        return AuthenticationError(f"the provider says the {fields} {action}{suffix}. Check the key and its environment", **where)
+        return AuthenticationError(f"the provider says the {fields} {action}{suffix}. Check {_key_source(request)}", **where)
     if status == 404:
         return NotFoundError(f"not found{suffix}. Check the ids you passed ({_ids(request)})", **where)
     if status == 429:
@@ -173,9 +178,49 @@ def error_for_response(request: AnyRequest, status: int, headers: Mapping[str, s
     return ProviderError(f"unexpected HTTP status {status}{suffix}", **where)
 
 
+def _key_source(request: AnyRequest) -> str:
+    """Where the rejected credentials came from: their environment variables (or the call's credentials)."""
+    envs: list[str] = []
+    for name in request.credentials:
+        try:
+            envs += [e for e in request.info.credential(name).env if e not in envs]
+        except (KeyError, AttributeError):
+            continue
+    return f"the key and its environment ({' / '.join(envs)})" if envs else "the key and its environment"
+
+
+_ID_NAME = re.compile(r"(?:^|_)(?:id|ids|sid|uuid|slug|username)$|id$|^(?:project|template)$", re.IGNORECASE)
+
+
 def _ids(request: AnyRequest) -> str:
-    ids = [f"{k}={v!r}" for k, v in request.params.items() if isinstance(v, str) and ("id" in k.lower() or k in {"project", "template"})]
-    return ", ".join(ids[:4]) or "none"
+    """The path ids of the request (declared ``Param(path=True)`` or named like an id), any scalar type."""
+    ids = []
+    for k, v in request.params.items():
+        declared = request.kind_info.param(k) if request.kind_info is not None else None
+        named = (declared is not None and declared.path) or _ID_NAME.search(k)
+        if named and isinstance(v, str | int | float | uuid.UUID) and not isinstance(v, bool):
+            ids.append(f"{k}={v!r}")
+    return ", ".join(ids[:6]) or "none"
+
+
+def invalid_param(request: TokenRequest, field: str, why: str) -> InvalidParameterError:
+    """The usage error (exit 2) for a parameter a plugin finds bad in ``plan()``: ``raise invalid_param(...)``.
+
+    Raising :class:`~anytoken.errors.InvalidParameterError` (or this) from ``plan()`` is how a plugin refuses
+    bad user input; any other exception from a plugin is a :class:`~anytoken.errors.PluginError` (a bug).
+    """
+    return InvalidParameterError([(field, why)], provider=request.provider, kind=request.kind)
+
+
+def invalid_credential(request: TokenRequest, name: str, why: str) -> InvalidParameterError:
+    """The usage error for a credential the plugin checks locally (a malformed PEM key): it names the
+    credential and its environment variables, never the value. Raise it from ``plan()``."""
+    try:
+        envs = request.info.credential(name).env
+    except (KeyError, AttributeError):
+        envs = ()
+    hint = f" (from {' / '.join(envs)})" if envs else ""
+    return InvalidParameterError([(f"credentials.{name}", f"{why}{hint}")], provider=request.provider, kind=request.kind)
 
 
 def expect(request: AnyRequest, response: DetailedResponse, ok: int | Collection[int], *, body: bool = True) -> Any:
