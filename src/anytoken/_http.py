@@ -367,6 +367,10 @@ class HttpSession:
         """A pooled ``httpx.AsyncClient`` (per running event loop) for the base URL sending ``headers``."""
         return self._pools.async_client(self.base_url, headers or {})
 
+    def at(self, base_url: str) -> HttpSession:
+        """The same pools bound to another base URL (e.g. a token endpoint found by discovery)."""
+        return HttpSession(self._pools, base_url)
+
     def __repr__(self) -> str:
         return f"HttpSession({self.base_url!r})"
 

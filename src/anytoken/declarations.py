@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -32,7 +32,8 @@ class Param:
     ``type`` is one of ``str, int, float, bool, json`` (any JSON-serialisable value), ``str_list``,
     ``datetime`` (timezone-aware, ISO 8601 accepted) or ``object`` (a JSON object). ``choices`` limits
     a ``str``; ``minimum``/``maximum`` bound numbers. ``TokenKind(extra_params=True)`` lets undeclared params through
-    (validated as JSON-serialisable) for providers that carry free-form configuration.
+    (validated as JSON-serialisable) for providers that carry free-form configuration. ``env`` lists
+    environment variables read (first set wins) when the call does not give the parameter.
     """
 
     name: str
@@ -44,6 +45,7 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     nullable: bool = False
+    env: tuple[str, ...] = ()
 
     def check(self, value: Any) -> tuple[Any, str | None]:
         """Return (coerced value, None) or (None, reason)."""
@@ -199,6 +201,8 @@ class TokenKind:
     ambiguous failures (timeouts, 5xx) may be retried.
     ``credentials``: names of the provider's credential fields this kind needs.
     ``extra_params``: undeclared parameters are allowed (JSON-serialisable) and passed through.
+    ``optional_credentials``: credential fields this kind uses when present (e.g. a client secret *or* a
+    private key); a missing one is simply absent from ``request.credentials``.
     """
 
     name: str
@@ -209,6 +213,7 @@ class TokenKind:
     persistent: bool = False
     idempotent: bool = True
     extra_params: bool = False
+    optional_credentials: tuple[str, ...] = ()
 
     def param(self, name: str) -> Param | None:
         for p in self.params:
@@ -287,6 +292,7 @@ class ProviderInfo:
     docs_url: str | None = None
     #: (kind name a user may try, what to do instead), e.g. Unleash's refused "admin" tokens
     kind_hints: tuple[tuple[str, str], ...] = ()
+    base_url_from: Callable[[Mapping[str, Any]], str | None] | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def default_kind(self) -> str:
@@ -320,7 +326,7 @@ class ProviderInfo:
             if k.name in seen:
                 problems.append(f"kind {k.name!r} declared twice")
             seen.add(k.name)
-            for cred in k.credentials:
+            for cred in (*k.credentials, *k.optional_credentials):
                 if cred not in cred_names:
                     problems.append(f"kind {k.name!r} needs undeclared credential {cred!r}")
             for p in k.params:

@@ -46,7 +46,13 @@ ENTRY_POINT_GROUP = "anytoken"
 
 #: Built-in provider names and the only distributions allowed to serve them without explicit choice.
 BUILTIN_PROVIDERS: Mapping[str, str] = {
+    "auth0": "anytoken-oauth2",
     "clerk": "anytoken-clerk",
+    "entra": "anytoken-oauth2",
+    "google": "anytoken-oauth2",
+    "keycloak": "anytoken-oauth2",
+    "oauth2": "anytoken-oauth2",
+    "okta": "anytoken-oauth2",
     "quadrata": "anytoken-quadrata",
     "qrvey": "anytoken-qrvey",
     "telnyx": "anytoken-telnyx",
