@@ -8,13 +8,23 @@
 from __future__ import annotations
 
 from . import errors
-from .api import acreate_token, aget_token, create_token, default_client, get_token, list_providers, set_default_client
+from .api import (
+    acreate_token,
+    aget_token,
+    arevoke_token,
+    create_token,
+    default_client,
+    get_token,
+    list_providers,
+    revoke_token,
+    set_default_client,
+)
 from .client import Client
 from .declarations import CredentialField, Param, ProviderInfo, TokenKind
 from .errors import AnytokenError
 from .hookspecs import hookimpl
 from .retry import RetryPolicy
-from .tokens import Token, TokenRequest
+from .tokens import RevokeRequest, Token, TokenRequest
 
 __version__ = "0.1.0"
 
@@ -25,17 +35,20 @@ __all__ = [
     "Param",
     "ProviderInfo",
     "RetryPolicy",
+    "RevokeRequest",
     "Token",
     "TokenKind",
     "TokenRequest",
     "__version__",
     "acreate_token",
     "aget_token",
+    "arevoke_token",
     "create_token",
     "default_client",
     "errors",
     "get_token",
     "hookimpl",
     "list_providers",
+    "revoke_token",
     "set_default_client",
 ]

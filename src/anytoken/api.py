@@ -14,10 +14,12 @@ from .tokens import Token
 __all__ = [
     "acreate_token",
     "aget_token",
+    "arevoke_token",
     "create_token",
     "default_client",
     "get_token",
     "list_providers",
+    "revoke_token",
     "set_default_client",
 ]
 
@@ -129,3 +131,13 @@ async def aget_token(
 def list_providers() -> list[ProviderInfo]:
     """Declarations of every installed, usable provider."""
     return default_client().list_providers()
+
+
+def revoke_token(token: Token, *, credentials: Mapping[str, str] | str | None = None, base_url: str | None = None) -> None:
+    """Revoke a minted token at its provider and drop its cached copies (``Client.revoke_token``)."""
+    default_client().revoke_token(token, credentials=credentials, base_url=base_url)
+
+
+async def arevoke_token(token: Token, *, credentials: Mapping[str, str] | str | None = None, base_url: str | None = None) -> None:
+    """Async twin of :func:`revoke_token`."""
+    await default_client().arevoke_token(token, credentials=credentials, base_url=base_url)

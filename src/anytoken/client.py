@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ._revoke import RevokingMixin
 from ._secrets import Secret, fingerprint
 from .cache import CachingMixin
 from .declarations import ProviderInfo, TokenKind
@@ -33,7 +34,7 @@ from .errors import (
 )
 from .plugins import Registry, default_registry
 from .retry import Attempt, RetryPolicy, classify
-from .tokens import Token, TokenRequest
+from .tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
     from ._http import HttpPools
@@ -49,10 +50,11 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-class Client(CachingMixin):
+class Client(CachingMixin, RevokingMixin):
     """Mints tokens from any installed provider; sync and async; a context manager.
 
-    ``create_token`` always mints; ``get_token`` returns a cached token while it is fresh (``docs/cache.md``).
+    ``create_token`` always mints; ``get_token`` returns a cached token while it is fresh (``docs/cache.md``);
+    ``revoke_token`` revokes a minted token and drops its cached copies (``docs/using-tokens.md``).
 
     :param timeout: seconds for each phase (connect/read/write/pool) of one HTTP attempt (finite by default).
     :param retry: the :class:`~anytoken.RetryPolicy` (attempts, backoff, overall deadline).
@@ -388,7 +390,7 @@ class Client(CachingMixin):
                 raise error
             await asyncio.sleep(wait)
 
-    def _translate(self, exc: Exception, request: TokenRequest) -> Attempt:
+    def _translate(self, exc: Exception, request: TokenRequest | RevokeRequest) -> Attempt:
         """Map any exception of an attempt into the error tree (the one translation boundary)."""
         attempt = translate_exception(exc, request)
         if attempt is not None:
@@ -516,7 +518,7 @@ def _ambiguous(request: TokenRequest, error: AnytokenError) -> AmbiguousMintErro
     )
 
 
-def translate_exception(exc: Exception, request: TokenRequest) -> Attempt | None:
+def translate_exception(exc: Exception, request: TokenRequest | RevokeRequest) -> Attempt | None:
     """Map transport and parsing exceptions to anytoken errors; None for anything else (a plugin bug).
 
     ``sent=False`` only when the request provably never reached the server.

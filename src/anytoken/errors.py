@@ -191,6 +191,10 @@ class InsecureTransportError(UsageError):
     """A secret would be sent over plain HTTP to a host that is not loopback."""
 
 
+class NotRevocableError(UsageError):
+    """The token's kind cannot be revoked (the provider has no such operation, or no installed plugin does it)."""
+
+
 class ProviderConflictError(UsageError):
     """Several distributions declare the same provider name; the user must choose one."""
 

@@ -4,7 +4,9 @@ A provider plugin implements :func:`anytoken_providers` (declare, cheaply), :fun
 :func:`acreate_token` (mint), and optionally :func:`anytoken_sandbox_providers` (emulate). Any plugin may
 implement :func:`anytoken_audit` to receive one event per mint attempt.
 
-Hooks in the ``create_token`` family are ``firstresult``: a plugin returns ``None`` for requests that are not
+A plugin may implement :func:`revoke_token` and :func:`arevoke_token` to revoke what it minted.
+
+Hooks in the ``create_token`` and ``revoke_token`` families are ``firstresult``: a plugin returns ``None`` for requests that are not
 for one of its providers ("None means not mine"). Cross-cutting behaviour (metrics, tracing) fits as
 ``wrapper=True`` hookimpls around ``create_token``; retries and deadlines are the core's job (they must know
 whether minting is idempotent) and happen around the hook call.
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from .audit import AuditEvent
     from .declarations import ProviderInfo
     from .sandbox import SandboxProvider
-    from .tokens import Token, TokenRequest
+    from .tokens import RevokeRequest, Token, TokenRequest
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 
@@ -60,6 +62,32 @@ def acreate_token(request: TokenRequest) -> Awaitable[Token] | None:
     :param request: as for :func:`create_token`.
     :return: an awaitable (a coroutine) resolving to the :class:`~anytoken.Token`, or ``None`` when the
         provider is not this plugin's. The coroutine must do its I/O on ``request.http``'s async client.
+    """
+    raise NotImplementedError
+
+
+@hookspec(firstresult=True)
+def revoke_token(request: RevokeRequest) -> bool | None:
+    """Revoke (delete) one minted token at its provider, synchronously.
+
+    :param request: the token (``request.token``: its ``id`` and ``metadata`` name the resource) with the
+        resolved credentials, base URL and pooled HTTP session.
+    :return: ``True`` once the provider revoked it, or ``None`` when the token is not this plugin's or its
+        kind cannot be revoked ("None means not mine": the core then raises
+        :class:`~anytoken.errors.NotRevocableError`).
+    :raises anytoken.errors.NotRevocableError: for a token of this plugin that cannot be revoked, saying why.
+    :raises anytoken.errors.ProviderError: for provider failures (``anytoken.provider.expect``).
+    """
+    raise NotImplementedError
+
+
+@hookspec(firstresult=True)
+def arevoke_token(request: RevokeRequest) -> Awaitable[bool] | None:
+    """Revoke one minted token with real async I/O.
+
+    :param request: as for :func:`revoke_token`.
+    :return: an awaitable (a coroutine) resolving to ``True``, or ``None`` when the token is not this
+        plugin's or cannot be revoked. The coroutine must do its I/O on ``request.http``'s async client.
     """
     raise NotImplementedError
 

@@ -122,6 +122,7 @@ class Registry:
         self._resolved: dict[str, PluginRecord] = {}
         self._explicit: dict[str, PluginRecord] = {}
         self._callers: dict[str, tuple[Any, Any]] = {}
+        self._hook_callers: dict[tuple[str, str], Any] = {}
 
     # -- discovery ----------------------------------------------------------------------------------
 
@@ -169,6 +170,7 @@ class Registry:
                 self._explicit[info.name] = rec
                 self._resolved[info.name] = rec
             self._callers.clear()
+            self._hook_callers.clear()
             return infos
 
     # -- resolution ---------------------------------------------------------------------------------
@@ -249,9 +251,11 @@ class Registry:
             if plugin is not None and not shared and self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
                 self._callers.clear()
+                self._hook_callers.clear()
             raise
         rec.plugin, rec.info, rec.status = plugin, info, "loaded"
         self._callers.clear()
+        self._hook_callers.clear()
 
     def _import(self, rec: PluginRecord) -> object:
         # several entry points (one per provider) may name the same object: register it once
@@ -336,6 +340,16 @@ class Registry:
             )
             self._callers[provider] = callers
         return callers
+
+    def hook_caller(self, provider: str, hook: str) -> Any:
+        """The caller of any ``firstresult`` hook (``revoke_token`` ...) restricted like :meth:`callers`."""
+        caller = self._hook_callers.get((provider, hook))
+        if caller is None:
+            rec = self.record(provider)
+            others = [r.plugin for r in self._loaded() if r.plugin is not None and r.plugin is not rec.plugin]
+            caller = self.pm.subset_hook_caller(hook, others)
+            self._hook_callers[(provider, hook)] = caller
+        return caller
 
     def _loaded(self) -> list[PluginRecord]:
         out = [r for r in self._all_records() if r.status == "loaded"]

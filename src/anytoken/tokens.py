@@ -1,4 +1,4 @@
-"""The value types that cross the plugin boundary: :class:`Token` and :class:`TokenRequest`."""
+"""The value types that cross the plugin boundary: :class:`Token`, :class:`TokenRequest` and :class:`RevokeRequest`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ._http import HttpSession
     from .declarations import ProviderInfo, TokenKind
 
-__all__ = ["Token", "TokenRequest"]
+__all__ = ["RevokeRequest", "Token", "TokenRequest"]
 
 
 def _now() -> datetime:
@@ -164,3 +164,44 @@ class TokenRequest:
             f"TokenRequest(provider={self.provider!r}, kind={self.kind!r}, params={dict(self.params)!r}, "
             f"credentials={sorted(self.credentials)!r}, base_url={self.base_url!r})"
         )
+
+
+@attrs.frozen(repr=False)
+class RevokeRequest:
+    """One revocation, as a plugin's ``revoke_token`` hook receives it.
+
+    ``token`` is the :class:`Token` to revoke (its ``id`` and ``metadata`` say which resource it is);
+    ``credentials`` holds the credential fields its kind needs, resolved like a mint's (explicit argument >
+    client configuration > environment variable); ``base_url`` and ``http`` are those a mint would use.
+    """
+
+    token: Token
+    credentials: Mapping[str, Secret]
+    base_url: str
+    http: HttpSession
+    info: ProviderInfo
+    kind_info: TokenKind
+    environment: str | None = None
+
+    @property
+    def provider(self) -> str:
+        return self.token.provider
+
+    @property
+    def kind(self) -> str:
+        return self.token.kind
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """What identifies the token at the provider (for error messages): its id when known."""
+        return {"id": self.token.id} if self.token.id else {}
+
+    def credential(self, name: str) -> str:
+        return self.credentials[name].get()
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret of this request, the token itself included, for scrubbing provider messages."""
+        return (*(s.get() for s in self.credentials.values()), self.token.value)
+
+    def __repr__(self) -> str:
+        return f"RevokeRequest(token={self.token!r}, credentials={sorted(self.credentials)!r}, base_url={self.base_url!r})"

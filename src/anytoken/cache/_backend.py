@@ -45,6 +45,10 @@ class CacheBackend(Protocol):
     ``(None, None)`` when it gave up waiting: the caller re-reads and mints anyway. ``wait=False`` tries
     once (an advisory refresh: if another process holds the lock, it is refreshing). A backend whose store
     is down returns a no-op lease: the caller mints locally.
+
+    Optionally, ``find(value)`` / ``afind(value)`` return the keys under which a token of that value is
+    stored: revoking a token then drops it from every key (``TokenCache.discard``), not only the keys this
+    process cached it under.
     """
 
     def get(self, key: str) -> CachedToken | None: ...
@@ -122,6 +126,13 @@ class MemoryBackend:
 
     def acquire(self, key: str, ready: Ready, *, wait: bool = True) -> tuple[Lease | None, CachedToken | None]:
         return _NO_LEASE, None
+
+    def find(self, value: str) -> list[str]:
+        with self._lock:
+            return [k for k, e in self._entries.items() if e.token.value == value]
+
+    async def afind(self, value: str) -> list[str]:
+        return self.find(value)
 
     def close(self) -> None:
         pass

@@ -152,6 +152,35 @@ class TokenCache:
         except Exception as exc:
             self._backend_failed("delete", exc)
 
+    def discard(self, token: Token) -> None:
+        """Drop every cached copy of ``token`` (after revoking it), whatever key it was cached under."""
+        for key in self._keys_holding(token):
+            self.invalidate(key, token)
+
+    async def adiscard(self, token: Token) -> None:
+        """Async twin of :meth:`discard`."""
+        keys = set(self._keys_of(token))
+        find = getattr(self.backend, "afind", None)
+        if find is not None:
+            try:
+                keys.update(await find(token.value))
+            except Exception as exc:
+                self._backend_failed("read", exc)
+        for key in keys:
+            await self.ainvalidate(key, token)
+
+    def _keys_of(self, token: Token) -> list[str]:
+        with self._mutex:
+            return [k for k, s in self._slots.items() if s.token.value == token.value]
+
+    def _keys_holding(self, token: Token) -> set[str]:
+        """Keys of this process's slots holding ``token``, plus those the backend finds (``find`` is optional)."""
+        keys = set(self._keys_of(token))
+        find = getattr(self.backend, "find", None)
+        if find is not None:
+            keys.update(self._guard("read", lambda: list(find(token.value)), []))
+        return keys
+
     def peek(self, key: str) -> Token | None:
         """The token this process holds for ``key`` if still usable (no backend read, no mint)."""
         slot = self._slots.get(key)

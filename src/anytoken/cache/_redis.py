@@ -288,6 +288,26 @@ class RedisBackend:
             time.sleep(min(left, delay * random.uniform(0.5, 1.5)))
             delay = min(delay * 1.5, 0.25)
 
+    def find(self, value: str) -> list[str]:
+        """Keys whose stored token has ``value`` (a SCAN over this prefix's tokens: for revocation, not hot paths)."""
+        head = self.token_key("")
+        pattern = "".join("\\" + ch if ch in "*?[]\\" else ch for ch in head) + "*"
+
+        def scan(c: redis.Redis) -> list[str]:
+            found = []
+            for name in c.scan_iter(match=pattern, count=500):
+                key = (name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name))[len(head) :]
+                entry = decode(key, c.get(name), self._fernet)
+                if entry is not None and entry.token.value == value:
+                    found.append(key)
+            return found
+
+        result: list[str] = self._run(scan, [])
+        return result
+
+    async def afind(self, value: str) -> list[str]:
+        return await asyncio.to_thread(self.find, value)
+
     def close(self) -> None:
         if self._owns_client:
             self._client.close()

@@ -1,0 +1,212 @@
+"""Revocation: ``Client.revoke_token`` / ``Client.arevoke_token`` (mixed into the client).
+
+The flow mirrors minting: resolve the token's provider and kind → resolve credentials and base URL as a mint
+would → call the ``revoke_token`` hook (``arevoke_token`` for async) under the client's retry policy
+(revoking is idempotent: transient failures are retried) → translate failures into the error tree → drop
+every cached copy of the token (the client's cache: memory, Redis or file backend).
+
+A hook that answers ``None`` ("not mine") for every plugin means the kind cannot be revoked:
+:class:`~anytoken.errors.NotRevocableError`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .errors import AnytokenError, NotFoundError, NotRevocableError, PluginError, UsageError
+from .tokens import RevokeRequest, Token
+
+if TYPE_CHECKING:
+    from ._secrets import Secret
+    from .cache import TokenCache
+    from .declarations import ProviderInfo, TokenKind
+    from .plugins import Registry
+    from .retry import Attempt, RetryPolicy
+
+__all__ = ["RevokingMixin"]
+
+
+class _ClientLike(Protocol):
+    """What the mixin uses of :class:`~anytoken.Client` (for the type checker)."""
+
+    registry: Registry
+    retry: RetryPolicy
+    allow_insecure_http: bool
+
+    @property
+    def pools(self) -> Any: ...
+
+    def _base_url(self, info: ProviderInfo, explicit: str | None, environment: str | None) -> str: ...
+
+    def _resolve_credentials(self, info: ProviderInfo, kind: TokenKind, explicit: Mapping[str, str] | str | None) -> dict[str, Secret]: ...
+
+    def _translate(self, exc: Exception, request: Any) -> Attempt: ...
+
+
+def _not_revocable(token: Token) -> NotRevocableError:
+    return NotRevocableError(
+        f"{token.provider}/{token.kind} tokens cannot be revoked: no installed plugin offers revocation for this kind "
+        "(the token stays valid until it expires)",
+        provider=token.provider,
+        kind=token.kind,
+    )
+
+
+class RevokingMixin:
+    """``revoke_token`` / ``arevoke_token`` for a client with a registry, credentials and pools."""
+
+    def prepare_revoke(
+        self: Any,
+        token: Token,
+        *,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+    ) -> RevokeRequest:
+        """Build the :class:`~anytoken.RevokeRequest` for ``token`` without touching the network."""
+        if not isinstance(token, Token):
+            raise UsageError(f"revoke_token needs the Token that create_token returned, not a {type(token).__name__}")
+        client: _ClientLike = self
+        info = client.registry.provider(token.provider)
+        kind_info = info.kind(token.kind)
+        environment = None
+        if info.env_param and isinstance(token.metadata.get(info.env_param), str):
+            environment = str(token.metadata[info.env_param])
+        from ._http import HttpSession, check_base_url
+
+        url = check_base_url(
+            client._base_url(info, base_url, environment), provider=info.name, allow_insecure_http=client.allow_insecure_http
+        )
+        creds = client._resolve_credentials(info, kind_info, credentials)
+        return RevokeRequest(
+            token=token,
+            credentials=creds,
+            base_url=url,
+            http=HttpSession(client.pools, url),
+            info=info,
+            kind_info=kind_info,
+            environment=environment,
+        )
+
+    def revoke_token(
+        self: Any,
+        token: Token,
+        *,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """Revoke ``token`` at its provider and drop every cached copy of it.
+
+        Credentials and base URL resolve as for a mint (the key that minted the token is the one to pass).
+        Raises :class:`~anytoken.errors.NotRevocableError` for a kind that cannot be revoked.
+        """
+        request: RevokeRequest = self.prepare_revoke(token, credentials=credentials, base_url=base_url)
+        caller = self.registry.hook_caller(request.provider, "revoke_token")
+        policy = retry or self.retry
+        attempt = 0
+        started = time.monotonic()
+        while True:
+            attempt += 1
+            failure: Attempt | None = None
+            result: object = None
+            try:
+                result = caller(request=request)
+            except Exception as exc:  # one translation boundary, as for minting
+                failure = self._translate(exc, request)
+            if failure is None:
+                break
+            wait = _retry_wait(failure, attempt, policy, started)
+            if wait is None:
+                _raise_or_forget(self, failure.error, token)
+                return
+            time.sleep(wait)
+        _check_revoked(self, request, result)
+        self._forget_everywhere(token)
+
+    async def arevoke_token(
+        self: Any,
+        token: Token,
+        *,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """Async twin of :meth:`revoke_token`."""
+        import asyncio
+
+        request: RevokeRequest = self.prepare_revoke(token, credentials=credentials, base_url=base_url)
+        caller = self.registry.hook_caller(request.provider, "arevoke_token")
+        policy = retry or self.retry
+        attempt = 0
+        started = time.monotonic()
+        while True:
+            attempt += 1
+            failure: Attempt | None = None
+            result: object = None
+            try:
+                awaitable = caller(request=request)
+                result = None if awaitable is None else await awaitable
+            except Exception as exc:
+                failure = self._translate(exc, request)
+            if failure is None:
+                break
+            wait = _retry_wait(failure, attempt, policy, started)
+            if wait is None:
+                await _araise_or_forget(self, failure.error, token)
+                return
+            await asyncio.sleep(wait)
+        _check_revoked(self, request, result)
+        await self._aforget_everywhere(token)
+
+    # -- cached copies ------------------------------------------------------------------------------
+
+    def _forget_everywhere(self: Any, token: Token) -> None:
+        cache: TokenCache | None = self.__dict__.get("_cache")
+        if cache is not None:
+            cache.discard(token)
+
+    async def _aforget_everywhere(self: Any, token: Token) -> None:
+        cache: TokenCache | None = self.__dict__.get("_cache")
+        if cache is not None:
+            await cache.adiscard(token)
+
+
+def _retry_wait(failure: Attempt, attempt: int, policy: RetryPolicy, started: float) -> float | None:
+    """Seconds before the next attempt, or None to give up (revoking is idempotent)."""
+    from .retry import classify
+
+    if classify(failure, idempotent=True, policy=policy) != "retry" or attempt >= policy.max_attempts:
+        return None
+    wait = policy.wait(attempt, failure.error)
+    if wait is None or (policy.deadline is not None and time.monotonic() - started + wait >= policy.deadline):
+        return None
+    return wait
+
+
+def _raise_or_forget(client: Any, error: AnytokenError, token: Token) -> None:
+    """A 404 means the token is already gone at the provider: its cached copies go too, and it is reported."""
+    if isinstance(error, NotFoundError):
+        client._forget_everywhere(token)
+    raise error
+
+
+async def _araise_or_forget(client: Any, error: AnytokenError, token: Token) -> None:
+    if isinstance(error, NotFoundError):
+        await client._aforget_everywhere(token)
+    raise error
+
+
+def _check_revoked(client: Any, request: RevokeRequest, result: object) -> None:
+    if result is None:
+        raise _not_revocable(request.token)
+    if result is not True:
+        rec = client.registry.plugin_of(request.provider)
+        raise PluginError(
+            f"revoke_token returned {type(result).__name__}, not True",
+            plugin=rec.value if rec else None,
+            distribution=rec.distribution if rec else None,
+            provider=request.provider,
+            kind=request.kind,
+        )
