@@ -161,7 +161,14 @@ class OidcServer:
             }
             for method, c in clients.items()
         ]
-        config = {"issuer": issuer, "port": port, "clients": registered, "scopes": list(SCOPES), "forbidden_scopes": [FORBIDDEN_SCOPE], "resource": RESOURCE}
+        config = {
+            "issuer": issuer,
+            "port": port,
+            "clients": registered,
+            "scopes": list(SCOPES),
+            "forbidden_scopes": [FORBIDDEN_SCOPE],
+            "resource": RESOURCE,
+        }
         root = Path(tempfile.mkdtemp(prefix="anytoken-oidc-"))
         env = {**os.environ, "OIDC_PROVIDER_ENTRY": lib.as_uri(), "OIDC_CONFIG": json.dumps(config), "NODE_ENV": "production"}
         proc: subprocess.Popen[bytes] | None = None
@@ -173,10 +180,12 @@ class OidcServer:
                 if proc.poll() is not None:
                     tail = (root / "oidc.log").read_text(errors="replace")[-600:]
                     raise Unavailable(f"oidc-provider exited with {proc.returncode}: {tail}")
-                with contextlib.suppress(OSError):
-                    with urllib.request.urlopen(issuer + "/.well-known/openid-configuration", timeout=2.0) as resp:
-                        if resp.status == 200 and json.loads(resp.read()).get("issuer") == issuer:
-                            break
+                with (
+                    contextlib.suppress(OSError),
+                    urllib.request.urlopen(issuer + "/.well-known/openid-configuration", timeout=2.0) as resp,
+                ):
+                    if resp.status == 200 and json.loads(resp.read()).get("issuer") == issuer:
+                        break
                 if time.monotonic() > deadline:
                     raise Unavailable(f"oidc-provider did not answer its discovery document within {timeout:.0f} s")
                 time.sleep(0.1)

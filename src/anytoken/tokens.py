@@ -26,6 +26,10 @@ def _secret(value: str | Secret) -> Secret:
     return value if isinstance(value, Secret) else Secret(value)
 
 
+def _secrets(values: Mapping[str, str | Secret]) -> dict[str, Secret]:
+    return {name: _secret(value) for name, value in values.items()}
+
+
 @attrs.frozen(repr=False)
 class Token:
     """A minted token. ``value`` is the secret; ``repr``/``str`` show it masked.
@@ -44,7 +48,7 @@ class Token:
     raw: Any = attrs.field(default=None, eq=False)
     _claims: Any = attrs.field(default=None, eq=False, repr=False, alias="_claims")  # JWT payload, decoded once
     #: further named secrets minted with the token (an OAuth 2.0 refresh_token, id_token); masked everywhere
-    secrets: Mapping[str, Secret] = attrs.field(factory=dict, eq=False, converter=lambda m: {k: _secret(v) for k, v in m.items()})
+    secrets: Mapping[str, Secret] = attrs.field(factory=dict, eq=False, converter=_secrets)
 
     @classmethod
     def from_value(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from urllib.parse import quote_plus
 
 from anytoken.errors import InvalidParameterError, MissingCredentialError
-from anytoken.tokens import TokenRequest
+from anytoken.tokens import RevokeRequest, TokenRequest
 
 from ._keys import sign
 
@@ -22,14 +22,16 @@ _NEEDS = {
 }
 
 
-def choose_method(request: TokenRequest, supported: Sequence[str] | None) -> str:
+def choose_method(request: TokenRequest | RevokeRequest, supported: Sequence[str] | None, *, ranked: bool = False) -> str:
     """The explicit ``token_endpoint_auth_method``, else the best the server supports for the credentials present.
 
     ``supported`` is the server's ``token_endpoint_auth_methods_supported`` (RFC 8414: absent means
-    client_secret_basic), or None without discovery (then the credentials alone decide).
+    client_secret_basic), or None without discovery (then the credentials alone decide). ``ranked``: the
+    list is in order of preference (a preset's), otherwise client_secret_basic comes first (RFC 6749 §2.3.1:
+    every server must support it).
     """
     creds = request.credentials
-    explicit = request.params.get("token_endpoint_auth_method")
+    explicit = request.params.get("token_endpoint_auth_method") if isinstance(request, TokenRequest) else None
     if explicit is not None:
         method = str(explicit)
     else:
@@ -43,7 +45,7 @@ def choose_method(request: TokenRequest, supported: Sequence[str] | None) -> str
         if supported is None:
             method = wanted[0]
         else:
-            fits = [m for m in wanted if m in supported]
+            fits = [m for m in supported if m in wanted] if ranked else [m for m in wanted if m in supported]
             if not fits:
                 have = ", ".join(sorted(n for n in creds if n in ("client_secret", "private_key"))) or "only client_id"
                 raise InvalidParameterError(
@@ -71,7 +73,7 @@ def basic_header(client_id: str, client_secret: str) -> str:
     return "Basic " + base64.b64encode(pair.encode()).decode("ascii")
 
 
-def authenticate(request: TokenRequest, method: str, endpoint: str) -> tuple[dict[str, str], dict[str, str]]:
+def authenticate(request: TokenRequest | RevokeRequest, method: str, endpoint: str) -> tuple[dict[str, str], dict[str, str]]:
     """(headers, form fields) that authenticate the client with ``method`` at ``endpoint``.
 
     JWT assertions get a fresh jti and iat on every call, so a retried request is never a replay.

@@ -25,7 +25,7 @@ def _common_params() -> tuple[Param, ...]:
         Param("scope", "json", help="Scopes: a space-separated string or a list (sent space-joined, RFC 6749 §3.3)."),
         Param("audience", "str", help="The target service's logical name (RFC 8693 audience; Auth0's API identifier)."),
         Param("resource", "str_list", help="Target resource URI(s), RFC 8707; repeatable (comma-separated on the command line)."),
-        Param("extra", "object", help="Additional form fields for vendor extensions, e.g. {\"organization\": \"org_1\"}."),
+        Param("extra", "object", help='Additional form fields for vendor extensions, e.g. {"organization": "org_1"}.'),
         Param(
             "token_endpoint_auth_method",
             "str",
@@ -47,7 +47,9 @@ def _where_params() -> tuple[Param, ...]:
 
 def kinds(where: tuple[Param, ...], *, only: tuple[str, ...] | None = None, scope_required: bool = False) -> tuple[TokenKind, ...]:
     """The four grant kinds, with the location parameters ``where`` of the provider in front."""
-    common = tuple(Param(p.name, p.type, required=True, help=p.help) if scope_required and p.name == "scope" else p for p in _common_params())
+    common = tuple(
+        Param(p.name, p.type, required=True, help=p.help) if scope_required and p.name == "scope" else p for p in _common_params()
+    )
     flags: dict[str, Any] = {"reusable": True, "persistent": False, "idempotent": True}
     all_kinds = (
         TokenKind(
@@ -125,7 +127,8 @@ def credential_fields(env: Mapping[str, tuple[str, ...]]) -> tuple[CredentialFie
 
 
 def _oauth2_base_url(params: Mapping[str, Any]) -> str | None:
-    value = params.get("token_url") or params.get("issuer")
+    """A call's ``token_url`` / ``issuer``; for a revocation, the same keys of the token's metadata."""
+    value = params.get("token_url") or params.get("issuer") or params.get("token_endpoint")
     return str(value) if value else None
 
 

@@ -10,14 +10,14 @@ import json
 import threading
 import time
 from collections.abc import Generator
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
 from anytoken.errors import InvalidParameterError, MalformedResponseError, NotFoundError
 from anytoken.provider import error_for_response
-from anytoken.tokens import TokenRequest
+from anytoken.tokens import RevokeRequest, TokenRequest
 
 __all__ = ["CACHE_SECONDS", "Http", "clear_cache", "discover"]
 
@@ -58,7 +58,7 @@ def _cached(key: str) -> Any:
     return None
 
 
-def discover(request: TokenRequest, issuer: str) -> Generator[Http, Any, Any]:
+def discover(request: TokenRequest | RevokeRequest, issuer: str) -> Generator[Http, Any, Any]:
     """The issuer's metadata (a generated ``AuthorizationServerMetadata``), from the cache or the server."""
     key = issuer.rstrip("/")
     hit = _cached(key)
@@ -78,7 +78,7 @@ def discover(request: TokenRequest, issuer: str) -> Generator[Http, Any, Any]:
         response = yield Http(kwargs)
         status = int(response.status_code)
         if status == 429 or status >= 500:
-            raise error_for_response(request, status, dict(response.headers), response.content)
+            raise error_for_response(cast(TokenRequest, request), status, dict(response.headers), response.content)
         statuses.append(status)
         if status != 200:
             failures.append(f"{url} answered HTTP {status}")

@@ -29,7 +29,18 @@ import attrs
 
 from anytoken.sandbox.model import SandboxRequest, SandboxResponse
 
-__all__ = ["CLIENT_ID", "CLIENT_SECRET", "Layout", "PRIVATE_KEY", "PUBLIC_CLIENT_ID", "REFRESH_TOKEN", "RESOURCES", "SCOPES", "SUBJECT_TOKEN", "handlers"]
+__all__ = [
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "Layout",
+    "PRIVATE_KEY",
+    "PUBLIC_CLIENT_ID",
+    "REFRESH_TOKEN",
+    "RESOURCES",
+    "SCOPES",
+    "SUBJECT_TOKEN",
+    "handlers",
+]
 
 CLIENT_ID = "anytoken-sandbox-client"
 #: reserved characters on purpose: a client that skips RFC 6749 §2.3.1's form-encoding fails Basic auth
@@ -117,7 +128,7 @@ def _verify_assertion(state: Any, token: str, audiences: tuple[str, ...], *, cli
         key: Any = state.credentials.get("client_secret") if alg == "HS256" else _public_key() if alg == "ES256" else None
         if key is None:
             raise jwt.InvalidTokenError(f"alg {alg} is not accepted")
-        claims = jwt.decode(token, key, algorithms=[alg], audience=list(audiences), options={"require": ["iss", "exp", "jti"]})
+        claims = jwt.decode(token, key, algorithms=[str(alg)], audience=list(audiences), options={"require": ["iss", "exp", "jti"]})
     except jwt.InvalidTokenError as exc:
         raise _Failure(401, "invalid_client", f"the assertion is not valid ({type(exc).__name__})") from None
     iss = claims["iss"]
@@ -133,7 +144,9 @@ def _verify_assertion(state: Any, token: str, audiences: tuple[str, ...], *, cli
     return iss, "client_secret_jwt" if alg == "HS256" else "private_key_jwt"
 
 
-def _client(state: Any, request: SandboxRequest, form: Mapping[str, list[str]], audiences: tuple[str, ...], *, optional: bool) -> str | None:
+def _client(
+    state: Any, request: SandboxRequest, form: Mapping[str, list[str]], audiences: tuple[str, ...], *, optional: bool
+) -> str | None:
     """The authenticated client id (None when ``optional`` and the client did not authenticate)."""
     header = request.headers.get("authorization", "")
     methods = []
@@ -254,7 +267,9 @@ def _grant(state: Any, form: Mapping[str, list[str]], issuer: str, audiences: tu
         rotated.add(new_refresh)
     answer = _issue(state, issuer, "sandbox-user", client_id, _scopes(form), aud)
     answer["refresh_token"] = new_refresh
-    answer["id_token"] = state.sign_jwt({"iss": issuer, "sub": "sandbox-user", "aud": client_id, "iat": int(state.now()), "exp": int(state.now()) + 300})
+    answer["id_token"] = state.sign_jwt(
+        {"iss": issuer, "sub": "sandbox-user", "aud": client_id, "iat": int(state.now()), "exp": int(state.now()) + 300}
+    )
     return answer
 
 
@@ -292,7 +307,9 @@ def handlers(layout: Layout) -> dict[str, Callable[[SandboxRequest, Any], Sandbo
         try:
             form = _form(request)
             auds = audiences(request, state, layout.token)
-            client_id = _client(state, request, form, auds, optional=_one(form, "grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer")
+            client_id = _client(
+                state, request, form, auds, optional=_one(form, "grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer"
+            )
             answer = _grant(state, form, issuer_of(request, state), auds, client_id)
         except _Failure as failure:
             return failure.response

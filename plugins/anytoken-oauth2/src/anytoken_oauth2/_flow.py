@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from anytoken.errors import InvalidParameterError, InsecureTransportError, MalformedResponseError, MissingCredentialError
+from anytoken.errors import InsecureTransportError, InvalidParameterError, MalformedResponseError, MissingCredentialError
 from anytoken.tokens import Token, TokenRequest
 
 from ._auth import authenticate, choose_method
@@ -23,8 +23,17 @@ from ._result import token_error, token_from
 __all__ = ["Where", "scope_list", "token_flow"]
 
 _RESERVED = frozenset(
-    {"grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type", "assertion", "subject_token",
-     "actor_token", "refresh_token"}
+    {
+        "grant_type",
+        "client_id",
+        "client_secret",
+        "client_assertion",
+        "client_assertion_type",
+        "assertion",
+        "subject_token",
+        "actor_token",
+        "refresh_token",
+    }
 )
 
 
@@ -91,7 +100,9 @@ def _check_endpoint(request: TokenRequest, url: Any, issuer: str | None, what: s
     parts = urlsplit(url) if isinstance(url, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise MalformedResponseError(
-            f"the authorization server's metadata has no usable {what} (an absolute https URL)", provider=request.provider, kind=request.kind
+            f"the authorization server's metadata has no usable {what} (an absolute https URL)",
+            provider=request.provider,
+            kind=request.kind,
         )
     if parts.scheme == "http" and issuer is not None and urlsplit(issuer).scheme == "https":
         raise InsecureTransportError(
@@ -171,7 +182,7 @@ def token_flow(request: TokenRequest, where: Where) -> Generator[Http, Any, Toke
     if metadata is not None:
         listed = metadata.token_endpoint_auth_methods_supported
         supported = ["client_secret_basic"] if isinstance(listed, Unset) else list(listed)  # RFC 8414 §2 default
-    method = choose_method(request, supported)
+    method = choose_method(request, supported, ranked=metadata is None and where.auth_methods is not None)
     headers, auth_fields = authenticate(request, method, endpoint)
     form = {**extra, **_grant(request, where, endpoint, scopes), **auth_fields}
     kwargs = request_token._get_kwargs(body=Form.from_dict(form))
@@ -195,4 +206,3 @@ def _metadata(where: Where, endpoint: str, method: str, metadata: Any) -> dict[s
         if isinstance(value, str):
             out[name] = value
     return out
-

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from anytoken.errors import InvalidParameterError
-from anytoken.tokens import TokenRequest
+from anytoken.tokens import RevokeRequest, TokenRequest
 
 __all__ = ["algorithm_for", "load_private_key", "sign"]
 
@@ -20,11 +20,11 @@ _LOCK = threading.Lock()
 ASSERTION_LIFETIME = 60
 
 
-def _bad(request: TokenRequest, why: str) -> InvalidParameterError:
+def _bad(request: TokenRequest | RevokeRequest, why: str) -> InvalidParameterError:
     return InvalidParameterError([("credentials.private_key", why)], provider=request.provider, kind=request.kind)
 
 
-def load_private_key(request: TokenRequest, pem: str | None = None) -> Any:
+def load_private_key(request: TokenRequest | RevokeRequest, pem: str | None = None) -> Any:
     """The key object for ``pem`` or the private_key credential (PEM text or a PEM file path); cached per value."""
     value = pem if pem is not None else request.credential("private_key")
     digest = hashlib.sha256(value.encode()).hexdigest()
@@ -52,7 +52,7 @@ def load_private_key(request: TokenRequest, pem: str | None = None) -> Any:
     return key
 
 
-def algorithm_for(request: TokenRequest, key: Any) -> str:
+def algorithm_for(request: TokenRequest | RevokeRequest, key: Any) -> str:
     """RS256 for RSA keys, ES256/384/512 for EC keys on P-256/384/521."""
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
@@ -66,7 +66,12 @@ def algorithm_for(request: TokenRequest, key: Any) -> str:
 
 
 def sign(
-    request: TokenRequest, claims: dict[str, Any], *, hmac_secret: str | None = None, pem: str | None = None, key_id: str | None = None
+    request: TokenRequest | RevokeRequest,
+    claims: dict[str, Any],
+    *,
+    hmac_secret: str | None = None,
+    pem: str | None = None,
+    key_id: str | None = None,
 ) -> str:
     """A JWT with ``claims`` plus iat, exp (+60 s) and a fresh jti, signed with the private key (RS/ES; ``pem``
     or the private_key credential) or ``hmac_secret`` (HS256); ``kid`` from ``key_id`` or the key_id credential."""
@@ -79,6 +84,17 @@ def sign(
     if kid:
         headers["kid"] = kid
     if hmac_secret is not None:
+        if len(hmac_secret.encode()) < 32:  # RFC 7518 §3.2: an HS256 key has at least 256 bits
+            raise InvalidParameterError(
+                [
+                    (
+                        "credentials.client_secret",
+                        "is shorter than 32 bytes, too short for an HS256 assertion (RFC 7518 §3.2): use client_secret_basic or client_secret_post",
+                    )
+                ],
+                provider=request.provider,
+                kind=request.kind,
+            )
         return jwt.encode(payload, hmac_secret, algorithm="HS256", headers=headers or None)
     key = load_private_key(request, pem)
     return jwt.encode(payload, key, algorithm=algorithm_for(request, key), headers=headers or None)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from anytoken.errors import AuthenticationError, MalformedResponseError, ProviderError, ProviderRejectedError, scrub
 from anytoken.provider import error_for_response, last_response
-from anytoken.tokens import Token, TokenRequest
+from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 __all__ = ["masked_model", "token_error", "token_from"]
 
@@ -31,25 +31,27 @@ def _body(content: bytes) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) else None
 
 
-def _clean(text: Any, request: TokenRequest, limit: int) -> str | None:
+def _clean(text: Any, request: TokenRequest | RevokeRequest, limit: int) -> str | None:
     if not isinstance(text, str) or not text.strip():
         return None
     printable = "".join(c if c.isprintable() else " " for c in text[:limit])
     return scrub(printable, request.secrets()).strip().rstrip(".") or None
 
 
-def token_error(request: TokenRequest, response: Any, method: str) -> ProviderError:
+def token_error(request: TokenRequest | RevokeRequest, response: Any, method: str) -> ProviderError:
     """RFC 6749 §5.2: invalid_client / 401 -> AuthenticationError; the other codes -> ProviderRejectedError
     carrying ``error`` and ``error_description``; 429 / 5xx / anything else through the common mapping."""
     status = int(response.status_code)
     body = _body(response.content)
     code = _clean(body.get("error"), request, 60) if body else None
     description = _clean(body.get("error_description"), request, 300) if body else None
-    common = error_for_response(request, status, dict(response.headers), response.content)
+    common = error_for_response(cast(TokenRequest, request), status, dict(response.headers), response.content)
     where: dict[str, Any] = {"provider": request.provider, "kind": request.kind, "status": status, "request_id": common.request_id}
     said = f" ({code}: {description})" if code and description else f" ({code})" if code else ""
     if code == "invalid_client" or status == 401:
-        fields = "client_id and " + ("private_key" if method == "private_key_jwt" else "client_secret" if method != "none" else "the client")
+        fields = "client_id and " + (
+            "private_key" if method == "private_key_jwt" else "client_secret" if method != "none" else "the client"
+        )
         return AuthenticationError(
             f"the authorization server rejected the client{said}. Check {fields} (token_endpoint_auth_method {method})", **where
         )
@@ -80,9 +82,9 @@ def masked_model(model: Any) -> Any:
 
     doc = model.to_dict()
     for name, value in list(doc.items()):
-        if isinstance(value, str) and (name in _SECRET_FIELDS or "token" in name.lower() or "secret" in name.lower()):
-            if name not in ("token_type", "issued_token_type"):
-                doc[name] = mask(value)
+        secretish = name in _SECRET_FIELDS or "token" in name.lower() or "secret" in name.lower()
+        if isinstance(value, str) and secretish and name not in ("token_type", "issued_token_type"):
+            doc[name] = mask(value)
     return type(model).from_dict(doc)
 
 
@@ -106,7 +108,9 @@ def token_from(request: TokenRequest, response: Any, scopes: list[str] | None, i
     if failure is not None:
         raise failure  # outside the except block: the parser's exception text may hold the token
     if not isinstance(parsed, TokenResponse) or not isinstance(parsed.access_token, str) or not parsed.access_token.strip():
-        raise MalformedResponseError("the token endpoint's answer lacks access_token", provider=request.provider, kind=request.kind, status=200)
+        raise MalformedResponseError(
+            "the token endpoint's answer lacks access_token", provider=request.provider, kind=request.kind, status=200
+        )
     granted = parsed.scope.split() if isinstance(parsed.scope, str) else scopes  # §5.1: omitted = as requested
     metadata: dict[str, Any] = {"token_type": parsed.token_type, "scope": list(granted) if granted is not None else None, **info}
     if isinstance(parsed.issued_token_type, str):

@@ -18,13 +18,13 @@ light things; the flow, the generated client and the emulator are imported when 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Generator, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from anytoken.declarations import ProviderInfo
 from anytoken.hookspecs import hookimpl
 from anytoken.provider import GeneratedProvider
-from anytoken.tokens import Token, TokenRequest
+from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 from ._declare import oauth2_info
 from .presets import PRESETS
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["OAuth2Provider", "plugin"]
 
 NAME = "oauth2"
+_T = TypeVar("_T")
 
 
 def _origin(url: str) -> str:
@@ -99,8 +100,26 @@ class OAuth2Provider(GeneratedProvider):
             return None
         return _arun(request, flow)
 
+    # -- revocation (RFC 7009) ----------------------------------------------------------------------
 
-def _run(request: TokenRequest, flow: Generator[Http, Any, Token]) -> Token:
+    @hookimpl
+    def revoke_token(self, request: RevokeRequest) -> bool | None:
+        if request.provider != NAME and request.provider not in PRESETS:
+            return None
+        from ._revocation import revoke_flow
+
+        return _run(request, revoke_flow(request))
+
+    @hookimpl
+    def arevoke_token(self, request: RevokeRequest) -> Awaitable[bool] | None:
+        if request.provider != NAME and request.provider not in PRESETS:
+            return None
+        from ._revocation import revoke_flow
+
+        return _arun(request, revoke_flow(request))
+
+
+def _run(request: TokenRequest | RevokeRequest, flow: Generator[Http, Any, _T]) -> _T:
     """Drive the flow with the pooled sync client of each request's origin."""
     from anytoken.provider import last_response
 
@@ -111,14 +130,14 @@ def _run(request: TokenRequest, flow: Generator[Http, Any, Token]) -> Token:
             response: httpx.Response = client.request(**op.kwargs)
             op = flow.send(response)
     except StopIteration as done:
-        token: Token = done.value
+        result: _T = done.value
     finally:
         flow.close()
         last_response.set(None)
-    return token
+    return result
 
 
-async def _arun(request: TokenRequest, flow: Generator[Http, Any, Token]) -> Token:
+async def _arun(request: TokenRequest | RevokeRequest, flow: Generator[Http, Any, _T]) -> _T:
     """The async twin of :func:`_run` (same flow, real async I/O)."""
     from anytoken.provider import last_response
 
@@ -129,11 +148,11 @@ async def _arun(request: TokenRequest, flow: Generator[Http, Any, Token]) -> Tok
             response: httpx.Response = await client.request(**op.kwargs)
             op = flow.send(response)
     except StopIteration as done:
-        token: Token = done.value
+        result: _T = done.value
     finally:
         flow.close()
         last_response.set(None)
-    return token
+    return result
 
 
 plugin = OAuth2Provider()

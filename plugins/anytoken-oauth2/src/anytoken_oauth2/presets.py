@@ -48,6 +48,12 @@ def _host(value: Any) -> str | None:
     return value.strip().removeprefix("https://").removeprefix("http://").rstrip("/")
 
 
+def _minted_at(metadata: Mapping[str, Any]) -> str | None:
+    """For a revocation: where the token was minted (its metadata's issuer or token endpoint)."""
+    value = metadata.get("issuer") or metadata.get("token_endpoint")
+    return str(value) if isinstance(value, str) else None
+
+
 def _where(**kwargs: Any) -> Where:
     from ._flow import Where
 
@@ -58,7 +64,9 @@ def _where(**kwargs: Any) -> Where:
 
 
 def _auth0_info() -> ProviderInfo:
-    domain = Param("domain", "str", env=("AUTH0_DOMAIN",), help="Your tenant's domain, e.g. example.us.auth0.com or a custom domain (AUTH0_DOMAIN).")
+    domain = Param(
+        "domain", "str", env=("AUTH0_DOMAIN",), help="Your tenant's domain, e.g. example.us.auth0.com or a custom domain (AUTH0_DOMAIN)."
+    )
     base = kinds((domain,))
     required_audience = tuple(
         attrs.evolve(
@@ -79,7 +87,7 @@ def _auth0_info() -> ProviderInfo:
         base_urls=(),
         base_url_env="AUTH0_ISSUER_BASE_URL",
         base_url_example="https://example.us.auth0.com (or set AUTH0_DOMAIN / pass domain=...)",
-        base_url_from=lambda p: f"https://{_host(p.get('domain'))}" if _host(p.get("domain")) else None,
+        base_url_from=lambda p: f"https://{_host(p.get('domain'))}" if _host(p.get("domain")) else _minted_at(p),
         help="Auth0 (Okta Customer Identity): machine-to-machine tokens for an API (audience) from https://{domain}/oauth/token.",
         docs_url="https://auth0.com/docs/get-started/authentication-and-authorization-flow/client-credentials-flow",
     )
@@ -112,6 +120,7 @@ def _okta_info() -> ProviderInfo:
         ),
         base_urls=(),
         base_url_env="OKTA_CLIENT_ORGURL",
+        base_url_from=_minted_at,
         base_url_example="https://example.okta.com",
         help="Okta: client credentials from a custom authorization server (/oauth2/{id}/v1/token) or the org server (/oauth2/v1/token).",
         docs_url="https://developer.okta.com/docs/guides/implement-grant-type/clientcreds/main/",
@@ -173,6 +182,7 @@ def _keycloak_info() -> ProviderInfo:
         ),
         base_urls=(),
         base_url_env="KEYCLOAK_URL",
+        base_url_from=_minted_at,
         base_url_example="https://keycloak.example.com (add /auth for Keycloak < 17)",
         help="Keycloak: service-account tokens of a confidential client, {server}/realms/{realm}/protocol/openid-connect/token.",
         docs_url="https://www.keycloak.org/docs/latest/server_admin/#_service_accounts",

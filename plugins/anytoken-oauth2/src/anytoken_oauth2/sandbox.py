@@ -81,15 +81,6 @@ def _mount(
 
 def sandbox_providers() -> list[SandboxProvider]:
     oauth2 = _mount("oauth2", "/oauth2", Layout(issuer=lambda base, _: base), "")
-    h = handlers(Layout(issuer=lambda base, _: base))
-    oauth2 = SandboxProvider(  # RFC 8414's well-known document too, at the root of the mount
-        name=oauth2.name,
-        base_path=oauth2.base_path,
-        routes=(*oauth2.routes, Route("GET", "/.well-known/oauth-authorization-server", h["metadata"], "getAuthorizationServerMetadata")),
-        credentials=oauth2.credentials,
-        examples=oauth2.examples,
-        invalid=oauth2.invalid,
-    )
     auth0_examples = _examples(audience="https://api.example.test")
     return [
         oauth2,
@@ -110,7 +101,12 @@ def sandbox_providers() -> list[SandboxProvider]:
         _mount(
             "okta",
             "/okta",
-            Layout(issuer=lambda base, p: f"{base}/oauth2/{p['server']}", token="/v1/token", revocation="/v1/revoke", introspection="/v1/introspect"),
+            Layout(
+                issuer=lambda base, p: f"{base}/oauth2/{p['server']}",
+                token="/v1/token",
+                revocation="/v1/revoke",
+                introspection="/v1/introspect",
+            ),
             "/oauth2/{server}",
         ),
         _mount(
