@@ -5,7 +5,7 @@
 // Client credentials, introspection, revocation and resource indicators are enabled; every client
 // authentication method is allowed (each client registers its own token_endpoint_auth_method).
 const config = JSON.parse(process.env.OIDC_CONFIG);
-const { default: Provider } = await import(process.env.OIDC_PROVIDER_ENTRY);
+const { default: Provider, errors } = await import(process.env.OIDC_PROVIDER_ENTRY);
 
 const resourceScope = config.scopes.join(' ');
 const provider = new Provider(config.issuer, {
@@ -23,7 +23,7 @@ const provider = new Provider(config.issuer, {
       useGrantedResource: async () => false,
       getResourceServerInfo: async (ctx, resourceIndicator) => {
         if (resourceIndicator !== config.resource) {
-          throw new Provider.errors.InvalidTarget();
+          throw new errors.InvalidTarget();
         }
         return { scope: resourceScope, audience: config.resource, accessTokenTTL: 600, accessTokenFormat: 'opaque' };
       },
