@@ -44,9 +44,9 @@ BENCH = ROOT / "bench"
 WORKER = BENCH / "_worker.py"
 BENCH_VENV = BENCH / ".venv"
 DEV_VENV = ROOT / ".venv"
-SECTIONS = ("sync", "async", "cold", "startup", "regen", "cache", "rss")
+SECTIONS = ("sync", "async", "cold", "startup", "regen", "cache", "rss", "oauth2")
 RUNTIME_REQUIREMENTS = ["httpx>=0.27,<0.29", "attrs>=23.1", "pluggy>=1.5", "aiohttp>=3.10", "httpx-aiohttp>=0.1.8"]
-SDKS = ["telnyx", "clerk-backend-api"]
+SDKS = ["telnyx", "clerk-backend-api", "authlib"]  # authlib: the oauth2 comparison (bench/oauth2.py)
 SERVER_CORE, CLIENT_CORE = 0, 1
 VERSION_DISTS = [
     "anytoken",
@@ -711,6 +711,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["cache"] = bench_cache(runner, targets, info["url"])
         if "rss" in sections:
             results["rss"] = bench_rss(runner, targets, fast)
+        if "oauth2" in sections:  # anytoken vs authlib vs raw httpx, self-contained in bench/oauth2.py
+            import oauth2 as bench_oauth2
+
+            results["oauth2"] = bench_oauth2.run(runner.python, runner.env, info["url"], quick=settings.quick)
+            log("oauth2:\n" + bench_oauth2.markdown(results["oauth2"]))
     if "startup" in sections:
         results["startup"] = bench_startup(runner)
     if "regen" in sections:

@@ -147,7 +147,7 @@ def _entra_info() -> ProviderInfo:
         name="entra",
         kinds=kinds((tenant,), only=("client_credentials", "jwt_bearer", "refresh_token"), scope_required=True),
         credentials=credential_fields(
-            {"client_id": ("AZURE_CLIENT_ID",), "client_secret": ("AZURE_CLIENT_SECRET",), "private_key": ("AZURE_CLIENT_PRIVATE_KEY",)}
+            {"client_id": ("AZURE_CLIENT_ID",), "client_secret": ("AZURE_CLIENT_SECRET",)}
         ),
         base_urls=(("default", "https://login.microsoftonline.com"),),
         base_url_env="AZURE_AUTHORITY_HOST",
