@@ -9,14 +9,11 @@ Needs node + npm; skipped with the reason when the server cannot be started here
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -28,33 +25,10 @@ from anytoken.testing import assert_no_secret
 
 pytestmark = pytest.mark.oauth2
 
-SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "oidc_server.py"
-
-
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("anytoken_oidc_server_script", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[Any]:
-    if os.environ.get("ANYTOKEN_SKIP_OAUTH2") == "1":
-        pytest.skip("ANYTOKEN_SKIP_OAUTH2=1")
-    if not SCRIPT.is_file():
-        pytest.skip(f"{SCRIPT} not found")
-    script = _script()
-    try:
-        srv = script.OidcServer.start(timeout=60)
-    except script.Unavailable as exc:
-        pytest.skip(f"no real oidc-provider here: {exc}")
-    try:
-        yield srv
-    finally:
-        srv.stop()
+def server(oidc_server: Any) -> Any:
+    return oidc_server
 
 
 @pytest.fixture

@@ -11,11 +11,6 @@ Skipped like the other real-server tests when oidc-provider cannot run here.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -33,34 +28,13 @@ from anytoken.spec_testing import RecordingTransport, load_spec, own_spec_path, 
 pytestmark = pytest.mark.oauth2
 pytest.importorskip("openapi_schema_validator")
 
-SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "oidc_server.py"
+
 SPEC = load_spec(own_spec_path("oauth2.yaml"), skip_if_absent=False)
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("anytoken_oidc_server_script_upstream", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def server() -> Iterator[Any]:
-    import os
-
-    if os.environ.get("ANYTOKEN_SKIP_OAUTH2") == "1":
-        pytest.skip("ANYTOKEN_SKIP_OAUTH2=1")
-    script = _script()
-    try:
-        srv = script.OidcServer.start(timeout=60)
-    except script.Unavailable as exc:
-        pytest.skip(f"no real oidc-provider here: {exc}")
-    try:
-        yield srv
-    finally:
-        srv.stop()
+def server(oidc_server: Any) -> Any:
+    return oidc_server
 
 
 def _operation(metadata: dict[str, Any], request: httpx.Request) -> dict[str, Any]:
