@@ -231,9 +231,16 @@ def summarize(values: list[float]) -> Json:
 # -- targets: what each provider's mint looks like ---------------------------------------------------------
 
 
+#: presets of the oauth2 plugin: the same code path as the ``oauth2`` target (google's one-time signed
+#: assertions could not be replayed by the raw clients anyway: the server refuses a reused jti)
+PRESET_TARGETS = frozenset({"auth0", "okta", "entra", "keycloak", "google"})
+
+
 def build_targets(runner: Runner, info: Json) -> dict[str, Json]:
     targets: dict[str, Json] = {}
     for name, p in info["providers"].items():
+        if name in PRESET_TARGETS:
+            continue
         target: Json = {
             "provider": name,
             "base_url": p["base_url"],

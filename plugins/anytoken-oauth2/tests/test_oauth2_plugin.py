@@ -25,6 +25,7 @@ from anytoken_oauth2.sandbox import GOOGLE_KEY_FILE, sandbox_providers
 import anytoken
 from anytoken.errors import (
     AuthenticationError,
+    InsecureTransportError,
     InvalidParameterError,
     MalformedResponseError,
     MissingCredentialError,
@@ -229,6 +230,14 @@ def test_issuer_mismatch_is_refused(client: anytoken.Client, issuer: str, sb: Sa
     with pytest.raises(InvalidParameterError) as caught:
         client.create_token("oauth2", issuer=issuer, credentials=CREDS)
     assert "issuer" in str(caught.value) and "RFC 8414" in str(caught.value) and "evil.example" in str(caught.value)
+    assert sb.requests("oauth2", "requestToken") == 0
+
+
+def test_plain_http_endpoints_elsewhere_are_refused(client: anytoken.Client, issuer: str, sb: Sandbox) -> None:
+    forged = {"issuer": issuer, "token_endpoint": "http://auth.example.com/token"}
+    sb.inject("oauth2", "getOpenidConfiguration", Fault.http_status(200, body=forged), times=1)
+    with pytest.raises(InsecureTransportError):
+        client.create_token("oauth2", issuer=issuer, credentials=CREDS)
     assert sb.requests("oauth2", "requestToken") == 0
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 
 from anytoken.errors import InsecureTransportError, InvalidParameterError, MalformedResponseError, MissingCredentialError
-from anytoken.tokens import Token, TokenRequest
+from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 from ._auth import authenticate, choose_method
 from ._declare import GRANT_TYPES
@@ -20,7 +20,7 @@ from ._discovery import Http, discover
 from ._keys import sign
 from ._result import token_error, token_from
 
-__all__ = ["Where", "scope_list", "token_flow"]
+__all__ = ["Where", "check_endpoint", "scope_list", "token_flow"]
 
 _RESERVED = frozenset(
     {
@@ -93,8 +93,13 @@ def _extra(request: TokenRequest) -> dict[str, Any]:
     return out
 
 
-def _check_endpoint(request: TokenRequest, url: Any, issuer: str | None, what: str) -> str:
-    """A discovered endpoint must be an absolute http(s) URL, https unless the issuer itself was plain http."""
+def _loopback(host: str) -> bool:
+    return host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost") or host.startswith("127.")
+
+
+def check_endpoint(request: TokenRequest | RevokeRequest, url: Any, issuer: str | None, what: str) -> str:
+    """A discovered endpoint must be an absolute http(s) URL; plain http only to a loopback host, or to the
+    very host of a plain-http issuer (which the core already allowed)."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url) if isinstance(url, str) else None
@@ -104,12 +109,14 @@ def _check_endpoint(request: TokenRequest, url: Any, issuer: str | None, what: s
             provider=request.provider,
             kind=request.kind,
         )
-    if parts.scheme == "http" and issuer is not None and urlsplit(issuer).scheme == "https":
-        raise InsecureTransportError(
-            f"the metadata of the https issuer points {what} at plain http://{parts.hostname}: refusing to send credentials there",
-            provider=request.provider,
-            kind=request.kind,
-        )
+    if parts.scheme == "http" and not _loopback(parts.hostname):
+        origin = urlsplit(issuer) if issuer else None
+        if origin is None or origin.scheme != "http" or origin.hostname != parts.hostname:
+            raise InsecureTransportError(
+                f"the authorization server's metadata points {what} at plain http://{parts.hostname}: refusing to send credentials there",
+                provider=request.provider,
+                kind=request.kind,
+            )
     return str(url)
 
 
@@ -175,7 +182,7 @@ def token_flow(request: TokenRequest, where: Where) -> Generator[Http, Any, Toke
         if where.issuer is None:
             raise _bad(request, "issuer", "is required (or token_url): where is the authorization server?")
         metadata = yield from discover(request, where.issuer)
-        endpoint = _check_endpoint(request, getattr(metadata, "token_endpoint", None), where.issuer, "token_endpoint")
+        endpoint = check_endpoint(request, getattr(metadata, "token_endpoint", None), where.issuer, "token_endpoint")
     else:
         endpoint = where.token_url
     supported = list(where.auth_methods) if where.auth_methods is not None else None

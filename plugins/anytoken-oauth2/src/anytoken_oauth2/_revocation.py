@@ -15,6 +15,7 @@ from anytoken.tokens import RevokeRequest
 
 from ._auth import authenticate, choose_method
 from ._discovery import Http, discover
+from ._flow import check_endpoint
 from ._result import token_error
 
 __all__ = ["revoke_flow"]
@@ -38,10 +39,10 @@ def revoke_flow(request: RevokeRequest) -> Generator[Http, Any, bool]:
     if not isinstance(endpoint, str) and isinstance(meta.get("issuer"), str) and meta.get("issuer"):
         metadata = yield from discover(request, str(meta["issuer"]))
         endpoint = getattr(metadata, "revocation_endpoint", None)
-    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+    if not isinstance(endpoint, str) or not endpoint:
         raise _not_revocable(request, "the authorization server advertises no revocation_endpoint (RFC 7009)")
-    if isinstance(meta.get("issuer"), str) and endpoint.startswith("http://") and str(meta["issuer"]).startswith("https://"):
-        raise _not_revocable(request, "the https issuer's revocation_endpoint is plain http://")
+    issuer = meta.get("issuer") if isinstance(meta.get("issuer"), str) else token_endpoint if isinstance(token_endpoint, str) else None
+    endpoint = check_endpoint(request, endpoint, issuer, "revocation_endpoint")
     used = meta.get("token_endpoint_auth_method")
     method = used if isinstance(used, str) else choose_method(request, None)
     headers, auth_fields = authenticate(request, method, token_endpoint if isinstance(token_endpoint, str) else endpoint)

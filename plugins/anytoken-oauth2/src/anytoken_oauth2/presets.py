@@ -146,9 +146,7 @@ def _entra_info() -> ProviderInfo:
     return ProviderInfo(
         name="entra",
         kinds=kinds((tenant,), only=("client_credentials", "jwt_bearer", "refresh_token"), scope_required=True),
-        credentials=credential_fields(
-            {"client_id": ("AZURE_CLIENT_ID",), "client_secret": ("AZURE_CLIENT_SECRET",)}
-        ),
+        credentials=credential_fields({"client_id": ("AZURE_CLIENT_ID",), "client_secret": ("AZURE_CLIENT_SECRET",)}),
         base_urls=(("default", "https://login.microsoftonline.com"),),
         base_url_env="AZURE_AUTHORITY_HOST",
         help="Microsoft Entra ID (Azure AD) v2.0: app-only tokens, scope {resource}/.default (e.g. https://graph.microsoft.com/.default).",
