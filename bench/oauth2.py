@@ -206,7 +206,7 @@ def run(python: Path, env: dict[str, str], sandbox_url: str, *, quick: bool = Fa
     ensure_authlib(python)
     issuer = sandbox_url + "/oauth2"
     base = {"issuer": issuer, "token_url": issuer + "/token", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
-    rounds, n, n_async, cold_runs = (1, 50, 200, 2) if quick else (3, 1000, 3000, 11)
+    rounds, n, n_async, cold_runs = (1, 50, 200, 2) if quick else (3, 500, 1500, 11)
     sync: dict[str, list[Json]] = {r: [] for r in ROWS}
     aio: dict[str, list[Json]] = {r: [] for r in ROWS}
     cold: dict[str, list[float]] = {r: [] for r in ROWS}
