@@ -198,14 +198,13 @@ def ensure_authlib(python: Path) -> None:
         subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "authlib>=1.3"], check=True)
 
 
-def run(python: Path, env: dict[str, str], sandbox_url: str, *, quick: bool = False) -> Json:
-    """All three sections against a running sandbox at ``sandbox_url``; returns the results."""
-    sys.path.insert(0, str(BENCH.parent / "plugins" / "anytoken-oauth2" / "src"))
-    from anytoken_oauth2._emulator import CLIENT_ID, CLIENT_SECRET
-
+def run(python: Path, env: dict[str, str], info: Json, *, quick: bool = False) -> Json:
+    """All three sections against a running sandbox (``info``: its ``GET /_sandbox`` plus ``url``)."""
     ensure_authlib(python)
-    issuer = sandbox_url + "/oauth2"
-    base = {"issuer": issuer, "token_url": issuer + "/token", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    provider = info["providers"]["oauth2"]
+    issuer = provider["base_url"]
+    creds = provider["credentials"]
+    base = {"issuer": issuer, "token_url": issuer + "/token", "client_id": creds["client_id"], "client_secret": creds["client_secret"]}
     rounds, n, n_async, cold_runs = (1, 50, 200, 2) if quick else (3, 500, 1500, 11)
     sync: dict[str, list[Json]] = {r: [] for r in ROWS}
     aio: dict[str, list[Json]] = {r: [] for r in ROWS}
@@ -264,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     python = args.python or (Path(sys.executable) if args.quick else bench_run.ensure_bench_venv(bench_run.BENCH_VENV))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANYTOKEN_", "OAUTH2_", "PYTHON"))}
     with bench_run.sandbox(python, env) as info:
-        res = run(python, env, info["url"], quick=args.quick)
+        res = run(python, env, info, quick=args.quick)
     res["python"] = str(python)
     out = BENCH / "results" / ("oauth2-quick.json" if args.quick else "oauth2.json")
     out.parent.mkdir(parents=True, exist_ok=True)

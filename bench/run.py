@@ -721,7 +721,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "oauth2" in sections:  # anytoken vs authlib vs raw httpx, self-contained in bench/oauth2.py
             import oauth2 as bench_oauth2
 
-            results["oauth2"] = bench_oauth2.run(runner.python, runner.env, info["url"], quick=settings.quick)
+            results["oauth2"] = bench_oauth2.run(runner.python, runner.env, info, quick=settings.quick)
             log("oauth2:\n" + bench_oauth2.markdown(results["oauth2"]))
     if "startup" in sections:
         results["startup"] = bench_startup(runner)
