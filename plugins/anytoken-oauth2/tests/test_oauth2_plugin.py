@@ -224,6 +224,15 @@ def test_discovery_failures_are_clear(client: anytoken.Client, issuer: str, sb: 
     assert "not JSON" in str(garbled.value)
 
 
+def test_unusable_metadata_is_not_cached(client: anytoken.Client, issuer: str, sb: Sandbox) -> None:
+    sb.inject("oauth2", "getOpenidConfiguration", Fault.http_status(200, body={"issuer": issuer}), times=1)
+    with pytest.raises(MalformedResponseError) as caught:
+        client.create_token("oauth2", issuer=issuer, credentials=CREDS)
+    assert "no token_endpoint" in str(caught.value)
+    assert client.create_token("oauth2", issuer=issuer, credentials=CREDS).value  # discovered afresh
+    assert sb.requests("oauth2", "getOpenidConfiguration") == 2
+
+
 def test_issuer_mismatch_is_refused(client: anytoken.Client, issuer: str, sb: Sandbox) -> None:
     forged = {"issuer": "https://evil.example", "token_endpoint": "https://evil.example/token"}
     sb.inject("oauth2", "getOpenidConfiguration", Fault.http_status(200, body=forged), times=1)

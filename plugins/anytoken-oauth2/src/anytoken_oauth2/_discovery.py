@@ -91,8 +91,8 @@ def discover(request: TokenRequest | RevokeRequest, issuer: str) -> Generator[Ht
             failures.append(f"{url} is not JSON authorization server metadata")
             continue
         metadata = _parse(AuthorizationServerMetadata, doc)
-        if metadata is None:
-            failures.append(f"{url} does not have the metadata's documented shape")
+        if metadata is None or not isinstance(doc.get("token_endpoint"), str) or not doc["token_endpoint"]:
+            failures.append(f"{url} is not usable metadata (no token_endpoint)")  # never cached
             continue
         if metadata.issuer.rstrip("/") != key:
             shown = metadata.issuer[:120]
