@@ -165,6 +165,18 @@ def cmd_checks(args: list[str]) -> int:
     test_dirs = sorted({p.parent for p in [*(ROOT / "tests").rglob("test_*.py"), *(ROOT / "plugins").glob("*/tests/test_*.py")]})
     for folder in test_dirs:
         checks.append([BIN / "mypy", "--strict", str(folder.relative_to(ROOT))])
+    # spec drift against the published specs: fails on breaking drift not in specs/<p>.drift-accepted.yaml
+    upstream = ROOT.parent / "shared" / "upstream-specs"
+    for provider, spec in (
+        ("clerk", "clerk-bapi-2026-05-12.yml"),
+        ("telnyx", "telnyx-spec3-2026-07-07.yml"),
+        ("telnyx", "telnyx-sdk-client-credentials.yml"),
+        ("unleash", "unleash-8.2.0-openapi.json"),
+    ):
+        if (upstream / spec).is_file():
+            checks.append([PY, "scripts/spec_drift.py", provider, "--upstream", upstream / spec, "--quiet"])
+        else:
+            log(f"skipping the {provider} drift check: {upstream / spec} is absent")
     mypy_path = {"MYPYPATH": os.pathsep.join(["scripts", "bench"])}  # the script tests import their modules
     for check in checks:
         log("running " + " ".join(str(c).replace(str(ROOT) + "/", "") for c in check))

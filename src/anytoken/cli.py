@@ -1,6 +1,7 @@
 """The ``anytoken`` command line.
 
 ``anytoken providers`` · ``anytoken create PROVIDER [--kind K] [--PARAM VALUE ...] [--json]`` ·
+``anytoken token PROVIDER ...`` · ``anytoken cache list|clear`` · ``anytoken revoke -`` (``_cli_tokens``) ·
 ``anytoken sandbox`` · ``anytoken demo``. Errors print one line on stderr, never a traceback nor a
 secret; the exit code is 2 for usage errors and 1 for provider failures.
 """
@@ -45,6 +46,9 @@ def _build_parser() -> _Parser:
     c.add_argument("--base-url", help="override the provider's base URL")
     c.add_argument("--timeout", type=float, help="seconds per HTTP attempt")
     c.add_argument("--json", action="store_true", help="print JSON with kind, expiry and metadata (the value included)")
+    sub.add_parser("token", help="print a token from the encrypted cache your shells share (mint only when none is fresh)", add_help=False)
+    sub.add_parser("cache", help="list (masked) or clear the token cache of `anytoken token`", add_help=False)
+    sub.add_parser("revoke", help="revoke a token read from stdin: anytoken create unleash --json | anytoken revoke -", add_help=False)
     sub.add_parser("sandbox", help="serve the local provider emulator on 127.0.0.1", add_help=False)
     d = sub.add_parser("demo", help="start the sandbox and mint one token of every installed provider and kind")
     d.add_argument("--json", action="store_true")
@@ -78,6 +82,10 @@ def _run(argv: list[str]) -> int:
         from .sandbox import main as sandbox_main
 
         return sandbox_main(argv[1:])
+    if argv and argv[0] in ("token", "cache", "revoke"):
+        from ._cli_tokens import run
+
+        return run(argv, _Parser)
     if argv and argv[0] == "new-plugin":
         from .scaffold import main as scaffold_main
 
@@ -86,7 +94,7 @@ def _run(argv: list[str]) -> int:
     args, rest = parser.parse_known_args(argv)
     if args.command is None:
         if argv:
-            parser.error("choose a command: providers, create, sandbox, demo or new-plugin")
+            parser.error("choose a command: providers, create, token, cache, revoke, sandbox, demo or new-plugin")
         parser.print_help()
         return 2
     if args.command != "create" and rest:

@@ -322,6 +322,7 @@ class Client(CachingMixin, RevokingMixin):
     def mint(self, request: TokenRequest, *, timeout: float | None = None, retry: RetryPolicy | None = None) -> Token:
         """Run a prepared request through the plugin, with retries under the policy's deadline."""
         from ._http import call_deadline, call_timeout
+        from .provider import forget_response
 
         policy = retry or self.retry
         _check_timeout(timeout)
@@ -341,6 +342,7 @@ class Client(CachingMixin, RevokingMixin):
             finally:
                 call_timeout.reset(t_token)
                 call_deadline.reset(d_token)
+                forget_response()  # whatever plugin answered, its raw response (it holds the token) goes
             if failure is None:
                 self._audit(request, started, attempt, token=token)
                 return token
@@ -355,6 +357,7 @@ class Client(CachingMixin, RevokingMixin):
         import asyncio
 
         from ._http import call_deadline, call_timeout
+        from .provider import forget_response
 
         policy = retry or self.retry
         _check_timeout(timeout)
@@ -381,6 +384,7 @@ class Client(CachingMixin, RevokingMixin):
             finally:
                 call_timeout.reset(t_token)
                 call_deadline.reset(d_token)
+                forget_response()  # whatever plugin answered, its raw response (it holds the token) goes
             if failure is None:
                 self._audit(request, started, attempt, token=token)
                 return token
@@ -431,7 +435,7 @@ class Client(CachingMixin, RevokingMixin):
                 raise self._plugin_error(
                     request, f"returned a {result.provider}/{result.kind} token for a {request.provider}/{request.kind} request"
                 )
-            return result
+            return result._mask_also(request.secrets())  # the typed raw answer never prints a credential
         if result is None:
             raise self._plugin_error(request, "no plugin answered create_token for this provider")
         raise self._plugin_error(request, f"create_token returned {type(result).__name__}, not a Token")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -23,6 +24,7 @@ __all__ = ["CredentialField", "Param", "ParamType", "ProviderInfo", "TokenKind"]
 ParamType = Literal["str", "int", "float", "bool", "json", "str_list", "datetime", "object"]
 _PARAM_TYPES: frozenset[str] = frozenset(ParamType.__args__)  # type: ignore[attr-defined]
 _MAX_STR = 8192
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$")  # an RFC 9110 token
 
 
 @attrs.frozen
@@ -203,6 +205,11 @@ class TokenKind:
     ``extra_params``: undeclared parameters are allowed (JSON-serialisable) and passed through.
     ``optional_credentials``: credential fields this kind uses when present (e.g. a client secret *or* a
     private key); a missing one is simply absent from ``request.credentials``.
+    ``auth_header`` / ``auth_scheme``: how the token is attached to requests to the API it is for
+    (:mod:`anytoken.auth`): ``Authorization: Bearer <token>`` by default; ``auth_scheme=""`` sends the bare
+    token (Unleash), ``auth_scheme="jwt"`` gives ``Authorization: jwt <token>`` (Qrvey admin), another
+    ``auth_header`` names a custom header (``X-Api-Key``). ``auth_header=None``: the token is not sent in a
+    header (a sign-in ticket used in a URL), so the auth objects refuse it.
     """
 
     name: str
@@ -214,6 +221,8 @@ class TokenKind:
     idempotent: bool = True
     extra_params: bool = False
     optional_credentials: tuple[str, ...] = ()
+    auth_header: str | None = "Authorization"
+    auth_scheme: str = "Bearer"
 
     def param(self, name: str) -> Param | None:
         for p in self.params:
@@ -329,6 +338,10 @@ class ProviderInfo:
             for cred in (*k.credentials, *k.optional_credentials):
                 if cred not in cred_names:
                     problems.append(f"kind {k.name!r} needs undeclared credential {cred!r}")
+            if k.auth_header is not None and not _HEADER_NAME.match(k.auth_header):
+                problems.append(f"kind {k.name!r} has an invalid auth_header {k.auth_header!r}")
+            if not _HEADER_NAME.match(k.auth_scheme or "-"):
+                problems.append(f"kind {k.name!r} has an invalid auth_scheme {k.auth_scheme!r}")
             for p in k.params:
                 if p.type not in _PARAM_TYPES:
                     problems.append(f"param {k.name}.{p.name} has unknown type {p.type!r}")

@@ -29,7 +29,7 @@ from .errors import (
     scrub,
 )
 from .hookspecs import hookimpl
-from .tokens import Token, TokenRequest
+from .tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
     import httpx
@@ -39,17 +39,29 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Call",
+    "RevokeCall",
     "GeneratedProvider",
     "error_for_response",
     "expect",
+    "forget_response",
     "parse_retry_after",
 ]
+
+#: a mint or a revocation: what error mapping needs (provider, kind, params, credentials, secrets())
+AnyRequest = TokenRequest | RevokeRequest
 
 _REQUEST_ID_HEADERS = ("x-request-id", "x-clerk-trace-id", "request-id", "x-amzn-requestid", "x-trace-id", "cf-ray")
 _BODY_ID_KEYS = ("clerk_trace_id", "request_id", "requestId", "trace_id", "id")
 
 #: the last raw httpx response seen in this context (set by a response hook of the pooled clients)
 last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar("anytoken_last_response", default=None)
+
+
+def forget_response() -> None:
+    """Drop the raw response of this context. The Client calls it after every attempt, whichever plugin
+    answered (one built on GeneratedProvider or written directly on the hooks): the response holds the token."""
+    if last_response.get() is not None:
+        last_response.set(None)
 
 
 class DetailedResponse(Protocol):
@@ -137,7 +149,7 @@ def _decode(content: bytes) -> Any:
             return None
 
 
-def error_for_response(request: TokenRequest, status: int, headers: Mapping[str, str], content: bytes) -> ProviderError:
+def error_for_response(request: AnyRequest, status: int, headers: Mapping[str, str], content: bytes) -> ProviderError:
     """The one translation point from a provider's non-success HTTP answer to the error tree."""
     body = _decode(content[:65536])
     detail = _message_from(body)
@@ -162,12 +174,12 @@ def error_for_response(request: TokenRequest, status: int, headers: Mapping[str,
     return ProviderError(f"unexpected HTTP status {status}{suffix}", **where)
 
 
-def _ids(request: TokenRequest) -> str:
+def _ids(request: AnyRequest) -> str:
     ids = [f"{k}={v!r}" for k, v in request.params.items() if isinstance(v, str) and ("id" in k.lower() or k in {"project", "template"})]
     return ", ".join(ids[:4]) or "none"
 
 
-def expect(request: TokenRequest, response: DetailedResponse, ok: int | Collection[int], *, body: bool = True) -> Any:
+def expect(request: AnyRequest, response: DetailedResponse, ok: int | Collection[int], *, body: bool = True) -> Any:
     """Return ``response.parsed`` when the status is one of ``ok``; raise the mapped error otherwise."""
     status = int(response.status_code)
     allowed = (ok,) if isinstance(ok, int) else ok
@@ -180,7 +192,7 @@ def expect(request: TokenRequest, response: DetailedResponse, ok: int | Collecti
     return response.parsed
 
 
-def malformed(request: TokenRequest, what: str, status: int | None = None) -> MalformedResponseError:
+def malformed(request: AnyRequest, what: str, status: int | None = None) -> MalformedResponseError:
     return MalformedResponseError(f"the provider's answer {what}", provider=request.provider, kind=request.kind, status=status)
 
 
@@ -202,10 +214,28 @@ class Call:
     finish: Callable[[TokenRequest, Any], Token] = attrs.field(repr=False)
 
 
+@attrs.frozen
+class RevokeCall:
+    """One generated-client call that revokes a token (:meth:`GeneratedProvider.plan_revoke`).
+
+    :param endpoint: the generated endpoint module (``sync_detailed`` / ``asyncio_detailed``).
+    :param client_cls: the generated ``Client`` class.
+    :param kwargs: keyword arguments for the endpoint (path params, ``body``), ``client`` excluded.
+    :param headers: auth headers (part of the pool key).
+    :param ok: the statuses that mean "revoked"; any other is mapped by :func:`error_for_response`.
+    """
+
+    endpoint: Any
+    client_cls: Any
+    kwargs: Mapping[str, Any] = attrs.field(repr=False)  # may hold the token (a path parameter)
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    ok: tuple[int, ...] = (200,)
+
+
 _PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
 
 
-def _unparsable(request: TokenRequest, exc: Exception) -> ProviderError:
+def _unparsable(request: AnyRequest, exc: Exception) -> ProviderError:
     raw = last_response.get()
     if raw is not None and not 200 <= raw.status_code < 300:
         return error_for_response(request, raw.status_code, dict(raw.headers), raw.content)
@@ -233,6 +263,10 @@ class GeneratedProvider:
     def sandbox(self) -> Iterable[SandboxProvider]:
         return ()
 
+    def plan_revoke(self, request: RevokeRequest) -> RevokeCall | None:
+        """How to revoke ``request.token``; None when its kind cannot be revoked (the default)."""
+        return None
+
     # -- hooks --------------------------------------------------------------------------------------
 
     @hookimpl
@@ -248,18 +282,7 @@ class GeneratedProvider:
         if request.provider != self.name:
             return None
         call = self.plan(request)
-        client = call.client_cls(base_url=request.base_url)
-        client.set_httpx_client(request.http.sync_client(call.headers))
-        last_response.set(None)
-        failure: ProviderError | None = None
-        try:
-            response = call.endpoint.sync_detailed(client=client, **call.kwargs)
-        except _PARSE_ERRORS as exc:
-            failure = _unparsable(request, exc)
-        if failure is not None:
-            last_response.set(None)
-            raise failure  # outside the except block: the parser's exception (its text may hold the token) is not chained
-        last_response.set(None)  # the raw response holds the token: do not keep it in the caller's context
+        response = _send(request, call.endpoint, call.client_cls, call.headers, call.kwargs)
         return call.finish(request, response)
 
     @hookimpl
@@ -270,16 +293,62 @@ class GeneratedProvider:
         return self._arun(request, call)
 
     async def _arun(self, request: TokenRequest, call: Call) -> Token:
-        client = call.client_cls(base_url=request.base_url)
-        client.set_async_httpx_client(request.http.async_client(call.headers))
-        last_response.set(None)
-        failure: ProviderError | None = None
-        try:
-            response = await call.endpoint.asyncio_detailed(client=client, **call.kwargs)
-        except _PARSE_ERRORS as exc:
-            failure = _unparsable(request, exc)
-        if failure is not None:
-            last_response.set(None)
-            raise failure
-        last_response.set(None)
+        response = await _asend(request, call.endpoint, call.client_cls, call.headers, call.kwargs)
         return call.finish(request, response)
+
+    @hookimpl
+    def revoke_token(self, request: RevokeRequest) -> bool | None:
+        if request.provider != self.name:
+            return None
+        call = self.plan_revoke(request)
+        if call is None:
+            return None
+        response = _send(request, call.endpoint, call.client_cls, call.headers, call.kwargs)
+        expect(request, response, call.ok, body=False)
+        return True
+
+    @hookimpl
+    def arevoke_token(self, request: RevokeRequest) -> Awaitable[bool] | None:
+        if request.provider != self.name:
+            return None
+        call = self.plan_revoke(request)
+        if call is None:
+            return None
+        return self._arevoke(request, call)
+
+    async def _arevoke(self, request: RevokeRequest, call: RevokeCall) -> bool:
+        response = await _asend(request, call.endpoint, call.client_cls, call.headers, call.kwargs)
+        expect(request, response, call.ok, body=False)
+        return True
+
+
+def _send(request: AnyRequest, endpoint: Any, client_cls: Any, headers: Mapping[str, str], kwargs: Mapping[str, Any]) -> Any:
+    """Call a generated endpoint on the pooled sync client; a parse failure becomes the mapped error."""
+    client = client_cls(base_url=request.base_url)
+    client.set_httpx_client(request.http.sync_client(headers))
+    last_response.set(None)
+    failure: ProviderError | None = None
+    try:
+        response = endpoint.sync_detailed(client=client, **kwargs)
+    except _PARSE_ERRORS as exc:
+        failure = _unparsable(request, exc)
+    last_response.set(None)  # the raw response holds the token: do not keep it in the caller's context
+    if failure is not None:
+        raise failure  # outside the except block: the parser's exception (its text may hold the token) is not chained
+    return response
+
+
+async def _asend(request: AnyRequest, endpoint: Any, client_cls: Any, headers: Mapping[str, str], kwargs: Mapping[str, Any]) -> Any:
+    """Async twin of :func:`_send`, on the pooled async client."""
+    client = client_cls(base_url=request.base_url)
+    client.set_async_httpx_client(request.http.async_client(headers))
+    last_response.set(None)
+    failure: ProviderError | None = None
+    try:
+        response = await endpoint.asyncio_detailed(client=client, **kwargs)
+    except _PARSE_ERRORS as exc:
+        failure = _unparsable(request, exc)
+    last_response.set(None)
+    if failure is not None:
+        raise failure
+    return response

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _jwt
+from ._masked import masked
 from ._secrets import Secret, mask
 
 if TYPE_CHECKING:
@@ -35,7 +36,9 @@ class Token:
     """A minted token. ``value`` is the secret; ``repr``/``str`` show it masked.
 
     ``expires_at`` comes from the provider's answer or, for JWTs, the unverified ``exp`` claim; None when
-    the provider does not say (never invented). ``raw`` is the typed response model of the generated client.
+    the provider does not say (never invented). ``raw`` is the typed response model of the generated client,
+    behind a view whose repr/str mask the token (and, once minted through a Client, the request's secrets):
+    attribute access and ``isinstance`` work as on the model; ``raw.to_dict()`` gives the plain data.
     """
 
     provider: str
@@ -49,6 +52,17 @@ class Token:
     _claims: Any = attrs.field(default=None, eq=False, repr=False, alias="_claims")  # JWT payload, decoded once
     #: further named secrets minted with the token (an OAuth 2.0 refresh_token, id_token); masked everywhere
     secrets: Mapping[str, Secret] = attrs.field(factory=dict, eq=False, converter=_secrets)
+
+    def __attrs_post_init__(self) -> None:
+        if self.raw is not None:
+            object.__setattr__(self, "raw", masked(self.raw, (self.secret.get(),)))
+
+    def _mask_also(self, secrets: tuple[str, ...] | list[str]) -> Token:
+        """This token with ``secrets`` (e.g. the request's credentials) also masked in :attr:`raw`'s text."""
+        if self.raw is None:
+            return self
+        object.__setattr__(self, "raw", masked(self.raw, (*secrets, self.secret.get())))
+        return self
 
     @classmethod
     def from_value(

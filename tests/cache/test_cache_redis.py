@@ -307,3 +307,23 @@ def test_advisory_window_while_another_process_refreshes(redis_server: RedisServ
     time.sleep(0.3)
     assert other.get_or_mint(KEY, mint).value == "refreshed"
     assert mint.calls == 1
+
+
+def test_discard_drops_a_revoked_token_under_every_key_in_redis(redis_server: RedisServer, fake: FakeMint) -> None:
+    """Revoking (TokenCache.discard) finds the token in Redis although this process never cached it (SCAN)."""
+    b = backend(redis_server, prefix="any*token[x]:")  # glob characters in the prefix are escaped
+    other = backend(redis_server, prefix="other:")
+    first = TokenCache(b).get_or_mint(KEY, fake)
+    TokenCache(b).get_or_mint("s" * 64, lambda: first)
+    TokenCache(other).get_or_mint(KEY, lambda: first)
+    assert sorted(b.find(first.value)) == [KEY, "s" * 64]
+    TokenCache(b).discard(first)
+    assert b.find(first.value) == [] and b.get(KEY) is None
+    assert other.get(KEY) is not None, "another prefix is another cache"
+
+
+async def test_adiscard_in_redis(redis_server: RedisServer, fake: FakeMint) -> None:
+    b = backend(redis_server)
+    first = await TokenCache(b).aget_or_mint(KEY, fake.amint)
+    await TokenCache(b).adiscard(first)
+    assert await b.afind(first.value) == []

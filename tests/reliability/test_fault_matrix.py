@@ -28,6 +28,7 @@ SLACK = 0.6  # scheduling noise on a shared 2-core machine
 
 OK = anytoken.Token
 E = errors
+_HTML = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>"
 
 # fault name -> (fault, times, outcome for idempotent kinds, outcome for persistent kinds)
 FAULTS: dict[str, tuple[Fault, int | None, tuple[type, ...], tuple[type, ...]]] = {
@@ -41,8 +42,11 @@ FAULTS: dict[str, tuple[Fault, int | None, tuple[type, ...], tuple[type, ...]]] 
     "reset": (Fault("reset"), 1, (OK,), (E.AmbiguousMintError,)),
     "reset_mid_body": (Fault("reset_mid_body"), 1, (OK,), (E.AmbiguousMintError,)),
     "truncated": (Fault("truncated"), 1, (OK,), (E.AmbiguousMintError,)),
-    "malformed_json": (Fault("malformed_json"), None, (E.MalformedResponseError, OK), (E.AmbiguousMintError, OK)),
-    "non_json": (Fault("non_json"), None, (E.MalformedResponseError, OK), (E.AmbiguousMintError, OK)),
+    # a cut JSON document or an HTML page labelled JSON is never a token (issue 10)
+    "malformed_json": (Fault("malformed_json"), None, (E.MalformedResponseError,), (E.AmbiguousMintError,)),
+    "non_json": (Fault("non_json"), None, (E.MalformedResponseError,), (E.AmbiguousMintError,)),
+    # the whole answer replaced by an HTML page (a JSON string for JSON providers, text/plain for Telnyx)
+    "html_page": (Fault.missing_token(transform=lambda _: _HTML), None, (E.MalformedResponseError,), (E.AmbiguousMintError,)),
     "wrong_content_type": (
         Fault("wrong_content_type", content_type="text/html"),
         None,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from anytoken.testing import ProviderConformance
 
 
 class TestConformance(ProviderConformance):
     provider = "unleash"
+    no_not_found: ClassVar[Mapping[str, str]] = {"personal": "POST /api/admin/user/tokens has no path id and names no project"}

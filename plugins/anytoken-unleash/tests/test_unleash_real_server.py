@@ -201,3 +201,47 @@ def test_the_sandbox_answers_what_the_server_answers(server: Any) -> None:
         if got != want
     ]
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_revocation_on_the_real_server(server: Any, tmp_path: Path) -> None:
+    """Revoked API tokens leave the server's list at once and its client API answers 401 for them: the server
+    keeps a cache of valid secrets and refreshes it periodically, so the 401 comes within about a minute. The
+    CLI pipe (`anytoken create unleash --json | anytoken revoke -`) and a project-scoped token are among them;
+    a PAT is deleted with its owner's PAT."""
+    import time
+
+    admin = {"Authorization": server.api_token}
+    with anytoken.Client(base_urls={"unleash": server.url}, credentials={"unleash": server.api_token}) as client:
+        plain = client.create_token("unleash", kind="backend")
+        scoped = client.create_token("unleash", kind="backend", project="default")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("UNLEASH_")}
+        env.update(UNLEASH_URL=server.url, UNLEASH_API_TOKEN=server.api_token, ANYTOKEN_CACHE_DIR=str(tmp_path / "c"))
+        env.update(ANYTOKEN_CONFIG_DIR=str(tmp_path / "k"), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+        piped = subprocess.run(
+            f"{sys.executable} -m anytoken create unleash --type backend --json | {sys.executable} -m anytoken revoke -",
+            shell=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert piped.returncode == 0, piped.stderr
+        assert piped.stdout.startswith("revoked unleash/backend token ")
+        for token in (plain, scoped):
+            assert httpx.get(server.url + "/api/client/features", headers={"Authorization": token.value}).status_code == 200
+            client.revoke_token(token)
+        listed = {t["secret"] for t in httpx.get(server.url + "/api/admin/api-tokens", headers=admin).json()["tokens"]}
+        assert plain.value not in listed and scoped.value not in listed
+        if server.pat:
+            pat = client.create_token("unleash", kind="personal", credentials=server.pat)
+            with pytest.raises(anytoken.errors.InvalidParameterError, match="owner's personal access token"):
+                client.revoke_token(pat)
+            client.revoke_token(pat, credentials=server.pat)
+            assert httpx.get(server.url + "/api/admin/user/tokens", headers={"Authorization": pat.value}).status_code == 401
+    deadline = time.monotonic() + 90
+    pending = {plain.value, scoped.value}
+    while pending and time.monotonic() < deadline:
+        pending = {s for s in pending if httpx.get(server.url + "/api/client/features", headers={"Authorization": s}).status_code != 401}
+        if pending:
+            time.sleep(2)
+    assert not pending, "the client API still accepts a deleted secret after 90 s"

@@ -1,4 +1,5 @@
-"""Cached tokens: :class:`TokenCache` (in-process by default, shared through Redis with :class:`RedisBackend`).
+"""Cached tokens: :class:`TokenCache` (in-process by default, shared through Redis with :class:`RedisBackend`,
+or between a user's processes through encrypted files with :class:`FileBackend`).
 
 ``Client.get_token`` serves a cached token while it is fresh and mints one when it is not; see
 ``docs/cache.md`` for the refresh windows, the Redis backend and its failure behaviour. ``RedisBackend``
@@ -15,6 +16,7 @@ from ._mixin import CachingMixin, check_cacheable
 if TYPE_CHECKING:
     from ._backend import AsyncLease, CacheBackend, Lease, MemoryBackend
     from ._cache import TokenCache
+    from ._file import FileBackend
     from ._key import cache_key
     from ._policy import CachedToken, RefreshPolicy
     from ._redis import RedisBackend
@@ -26,6 +28,7 @@ _LAZY = {
     "Lease": "._backend",
     "MemoryBackend": "._backend",
     "TokenCache": "._cache",
+    "FileBackend": "._file",
     "cache_key": "._key",
     "CachedToken": "._policy",
     "RefreshPolicy": "._policy",
@@ -36,6 +39,7 @@ __all__ = [
     "CacheBackend",
     "CachedToken",
     "CachingMixin",
+    "FileBackend",
     "Lease",
     "MemoryBackend",
     "RedisBackend",

@@ -1,4 +1,5 @@
-"""Real, signed JWTs for the sandbox: HS256/HS512 with the stdlib, RS256 with ``cryptography`` (optional).
+"""Real, signed JWTs for the sandbox: HS256/HS512 with the stdlib, RS256 with ``cryptography`` (a dependency of
+the plugins whose emulations sign RS256, e.g. anytoken-clerk; checked when the sandbox is built).
 
 One :class:`JWTSigner` per sandbox holds a random HMAC key (or one derived from the sandbox seed) and, on
 first RS256 use, an RSA key. Tests verify what the sandbox minted with :meth:`JWTSigner.verify`, or
@@ -39,6 +40,15 @@ def _b64d(data: str) -> bytes:
         raise JWTVerificationError(f"bad base64url segment: {exc}") from None
 
 
+def _have_cryptography() -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("cryptography.hazmat.primitives.asymmetric.rsa") is not None
+    except ImportError:  # the parent package is absent
+        return False
+
+
 def _int_b64(value: int) -> str:
     return _b64e(value.to_bytes((value.bit_length() + 7) // 8, "big"))
 
@@ -51,13 +61,26 @@ class JWTSigner:
         self._rsa: Any = None
         self._rsa_lock = threading.Lock()
 
+    def require(self, alg: str, provider: str) -> None:
+        """Fail now, with one clear line, when ``provider``'s emulation signs with ``alg`` and this
+        environment cannot (RS256 without ``cryptography``)."""
+        from ..errors import UsageError
+
+        if alg not in ALGORITHMS:
+            raise UsageError(f"the {provider} sandbox emulation signs {alg!r}; the sandbox signs {', '.join(ALGORITHMS)}")
+        if alg == "RS256" and not _have_cryptography():
+            raise UsageError(
+                f"the {provider} sandbox emulation signs RS256 JWTs, which needs the 'cryptography' package: "
+                f"pip install cryptography (the {provider} plugin should have installed it: reinstall the plugin)"
+            )
+
     def _rsa_key(self) -> Any:
         with self._rsa_lock:
             if self._rsa is None:
-                try:
-                    from cryptography.hazmat.primitives.asymmetric import rsa
-                except ImportError:  # pragma: no cover - depends on the environment
-                    raise RuntimeError("RS256 needs the 'cryptography' package: pip install 'anytoken[sandbox]'") from None
+                if not _have_cryptography():
+                    raise RuntimeError("RS256 needs the 'cryptography' package: pip install cryptography")
+                from cryptography.hazmat.primitives.asymmetric import rsa
+
                 self._rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             return self._rsa
 

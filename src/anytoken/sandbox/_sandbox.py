@@ -108,6 +108,8 @@ class Sandbox:
         base = join_path(provider.base_path, "/")
         if base == CONTROL_PREFIX or base.startswith(CONTROL_PREFIX + "/"):
             raise ValueError(f"provider {provider.name!r}: base path {provider.base_path!r} is reserved")
+        for alg in provider.jwt_algorithms:
+            self.signer.require(alg, provider.name)  # a missing dependency fails here, not as a 500 from a route
         state = ProviderState(provider.name, provider.credentials, signer=self.signer, clock=clock, seed=self.seed)
         self._providers[provider.name] = provider
         self._states[provider.name] = state

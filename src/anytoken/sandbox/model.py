@@ -97,6 +97,9 @@ class SandboxProvider:
     ``examples``: kind -> parameters that mint successfully against the seeded sandbox (used by the demo and
     the conformance suite). ``not_found``: kind -> parameters that make the sandbox answer 404, when the
     kind has a path id. ``invalid``: kind -> parameters the provider rejects with 400/422.
+    ``jwt_algorithms``: the algorithms its routes sign JWTs with (``state.sign_jwt``); the sandbox checks at
+    construction that it can sign each one (RS256 needs ``cryptography``: the plugin declares it), so a missing
+    dependency is one clear error up front, never an HTTP 500 from a route.
     """
 
     name: str
@@ -107,3 +110,4 @@ class SandboxProvider:
     seed: Callable[[Any], None] | None = None
     not_found: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     invalid: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    jwt_algorithms: tuple[str, ...] = ()

@@ -489,6 +489,17 @@ rm -rf src/$client_package
 $regen
 ```
 
+## When the provider's spec changes
+
+```sh
+python -m anytoken.spec_drift $name --upstream URL_OR_FILE   # the provider's new published spec
+```
+
+compares every operation in `specs/$name.yaml` with the same operation upstream and classes each difference as
+breaking, additive or cosmetic, naming the JSON path on both sides (exit 1 on breaking drift; `--json` for
+machines). Fix `specs/$name.yaml`, regenerate, run the tests; record a reviewed difference, with its reason, in
+`specs/$name.drift-accepted.yaml` (see anytoken's docs/pipeline.md).
+
 ## Test
 
 ```sh

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ActorToken")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ActorToken:
     """
     Attributes:
@@ -116,3 +116,17 @@ class ActorToken:
         )
 
         return actor_token
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"object_={self.object_!r}",
+            f"id={self.id!r}",
+            f"status={self.status!r}",
+            f"user_id={self.user_id!r}",
+            f"actor={self.actor!r}",
+            f"created_at={self.created_at!r}",
+            f"updated_at={self.updated_at!r}",
+            "token=<secret>",
+            f"url={self.url!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 T = TypeVar("T", bound="ActorTokenActor")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ActorTokenActor:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -43,3 +43,9 @@ class ActorTokenActor:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = []
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

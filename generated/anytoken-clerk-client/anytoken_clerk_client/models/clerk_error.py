@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ClerkError")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ClerkError:
     """
     Attributes:
@@ -99,3 +99,14 @@ class ClerkError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"message={self.message!r}",
+            f"long_message={self.long_message!r}",
+            f"code={self.code!r}",
+            f"meta={self.meta!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ClerkErrors")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ClerkErrors:
     """
     Attributes:
@@ -102,3 +102,13 @@ class ClerkErrors:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"errors={self.errors!r}",
+            f"meta={self.meta!r}",
+            f"clerk_trace_id={self.clerk_trace_id!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="CreateActorTokenBody")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreateActorTokenBody:
     """
     Attributes:
@@ -75,3 +75,12 @@ class CreateActorTokenBody:
         )
 
         return create_actor_token_body
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"user_id={self.user_id!r}",
+            f"actor={self.actor!r}",
+            f"expires_in_seconds={self.expires_in_seconds!r}",
+            f"session_max_duration_in_seconds={self.session_max_duration_in_seconds!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 T = TypeVar("T", bound="CreateActorTokenBodyActor")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreateActorTokenBodyActor:
     """The actor payload; it is also included in the session JWT.
 
@@ -60,3 +60,11 @@ class CreateActorTokenBodyActor:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"sub={self.sub!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

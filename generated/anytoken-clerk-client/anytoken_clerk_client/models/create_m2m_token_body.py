@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CreateM2MTokenBody")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreateM2MTokenBody:
     """
     Attributes:
@@ -91,3 +91,12 @@ class CreateM2MTokenBody:
         )
 
         return create_m2m_token_body
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"token_format={self.token_format!r}",
+            f"seconds_until_expiration={self.seconds_until_expiration!r}",
+            f"claims={self.claims!r}",
+            f"min_remaining_ttl_seconds={self.min_remaining_ttl_seconds!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CreateSessionTokenFromTemplateBody")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreateSessionTokenFromTemplateBody:
     """
     Attributes:
@@ -71,3 +71,11 @@ class CreateSessionTokenFromTemplateBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"expires_in_seconds={self.expires_in_seconds!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="M2MToken")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class M2MToken:
     """A machine-to-machine token as returned on creation (the only time `token` is returned).
 
@@ -162,3 +162,21 @@ class M2MToken:
         )
 
         return m2m_token
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"object_={self.object_!r}",
+            f"id={self.id!r}",
+            f"subject={self.subject!r}",
+            "token=<secret>",
+            f"revoked={self.revoked!r}",
+            f"revocation_reason={self.revocation_reason!r}",
+            f"expired={self.expired!r}",
+            f"expiration={self.expiration!r}",
+            f"last_used_at={self.last_used_at!r}",
+            f"created_at={self.created_at!r}",
+            f"updated_at={self.updated_at!r}",
+            f"claims={self.claims!r}",
+            f"scopes={self.scopes!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="M2MTokenInfo")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class M2MTokenInfo:
     """A machine-to-machine token without its secret (as returned by revoke and list).
 
@@ -154,3 +154,20 @@ class M2MTokenInfo:
         )
 
         return m2m_token_info
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"object_={self.object_!r}",
+            f"id={self.id!r}",
+            f"subject={self.subject!r}",
+            f"revoked={self.revoked!r}",
+            f"revocation_reason={self.revocation_reason!r}",
+            f"expired={self.expired!r}",
+            f"expiration={self.expiration!r}",
+            f"last_used_at={self.last_used_at!r}",
+            f"created_at={self.created_at!r}",
+            f"updated_at={self.updated_at!r}",
+            f"claims={self.claims!r}",
+            f"scopes={self.scopes!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -10,7 +10,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="RevokeM2MTokenBody")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class RevokeM2MTokenBody:
     """
     Attributes:
@@ -52,3 +52,9 @@ class RevokeM2MTokenBody:
         )
 
         return revoke_m2m_token_body
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"revocation_reason={self.revocation_reason!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(parts)})"

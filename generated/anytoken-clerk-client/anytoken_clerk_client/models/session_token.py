@@ -12,7 +12,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SessionToken")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class SessionToken:
     """
     Attributes:
@@ -76,3 +76,12 @@ class SessionToken:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"object_={self.object_!r}",
+            "jwt=<secret>",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

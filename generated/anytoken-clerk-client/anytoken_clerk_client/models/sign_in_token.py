@@ -12,7 +12,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="SignInToken")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class SignInToken:
     """
     Attributes:
@@ -113,3 +113,16 @@ class SignInToken:
         )
 
         return sign_in_token
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"object_={self.object_!r}",
+            f"id={self.id!r}",
+            f"status={self.status!r}",
+            f"user_id={self.user_id!r}",
+            f"created_at={self.created_at!r}",
+            f"updated_at={self.updated_at!r}",
+            "token=<secret>",
+            f"url={self.url!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -11,7 +11,7 @@ from ..models.testing_token_object import TestingTokenObject, check_testing_toke
 T = TypeVar("T", bound="TestingToken")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class TestingToken:
     """
     Attributes:
@@ -78,3 +78,13 @@ class TestingToken:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"object_={self.object_!r}",
+            "token=<secret>",
+            f"expires_at={self.expires_at!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 T = TypeVar("T", bound="AdminLoginRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AdminLoginRequest:
     """
     Attributes:
@@ -67,3 +67,12 @@ class AdminLoginRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"username={self.username!r}",
+            "access_key=<secret>",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="AdminLoginResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AdminLoginResponse:
     """
     Attributes:
@@ -70,3 +70,12 @@ class AdminLoginResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            "token=<secret>",
+            f"status={self.status!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

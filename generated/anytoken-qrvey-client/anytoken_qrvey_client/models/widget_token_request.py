@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="WidgetTokenRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class WidgetTokenRequest:
     """
     Attributes:
@@ -87,3 +87,14 @@ class WidgetTokenRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"userid={self.userid!r}",
+            f"appid={self.appid!r}",
+            f"clientid={self.clientid!r}",
+            f"expires_in={self.expires_in!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="AccessToken")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AccessToken:
     """
     Attributes:
@@ -70,3 +70,12 @@ class AccessToken:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            "access_token=<secret>",
+            f"type_={self.type_!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="LoginResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class LoginResponse:
     """
     Attributes:
@@ -65,3 +65,11 @@ class LoginResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"data={self.data!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

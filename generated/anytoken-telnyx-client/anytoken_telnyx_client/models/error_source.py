@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ErrorSource")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ErrorSource:
     """
     Attributes:
@@ -68,3 +68,12 @@ class ErrorSource:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"pointer={self.pointer!r}",
+            f"parameter={self.parameter!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TelephonyCredential")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class TelephonyCredential:
     """An On-demand Credential.
 
@@ -151,3 +151,21 @@ class TelephonyCredential:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"id={self.id!r}",
+            f"record_type={self.record_type!r}",
+            f"name={self.name!r}",
+            f"resource_id={self.resource_id!r}",
+            f"expired={self.expired!r}",
+            f"sip_username={self.sip_username!r}",
+            "sip_password=<secret>",
+            f"created_at={self.created_at!r}",
+            f"updated_at={self.updated_at!r}",
+            f"user_id={self.user_id!r}",
+            f"expires_at={self.expires_at!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TelephonyCredentialCreateRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class TelephonyCredentialCreateRequest:
     """
     Attributes:
@@ -90,3 +90,14 @@ class TelephonyCredentialCreateRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"connection_id={self.connection_id!r}",
+            f"name={self.name!r}",
+            f"tag={self.tag!r}",
+            f"expires_at={self.expires_at!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TelephonyCredentialResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class TelephonyCredentialResponse:
     """
     Attributes:
@@ -72,3 +72,11 @@ class TelephonyCredentialResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"data={self.data!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TelnyxError")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class TelnyxError:
     """
     Attributes:
@@ -118,3 +118,15 @@ class TelnyxError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"code={self.code!r}",
+            f"title={self.title!r}",
+            f"detail={self.detail!r}",
+            f"source={self.source!r}",
+            f"meta={self.meta!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="TelnyxErrors")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class TelnyxErrors:
     """
     Attributes:
@@ -77,3 +77,11 @@ class TelnyxErrors:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"errors={self.errors!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -12,7 +12,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ApiTokenSchema")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ApiTokenSchema:
     """An overview of an Unleash API token.
 
@@ -208,3 +208,19 @@ class ApiTokenSchema:
         )
 
         return api_token_schema
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"token_name={self.token_name!r}",
+            f"type_={self.type_!r}",
+            f"projects={self.projects!r}",
+            f"created_at={self.created_at!r}",
+            "secret=<secret>",
+            f"environment={self.environment!r}",
+            f"project={self.project!r}",
+            f"expires_at={self.expires_at!r}",
+            f"seen_at={self.seen_at!r}",
+            f"alias={self.alias!r}",
+            f"secure={self.secure!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ClientFeatureSchema")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ClientFeatureSchema:
     """Feature flag configuration used by SDKs.
 
@@ -228,3 +228,20 @@ class ClientFeatureSchema:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"name={self.name!r}",
+            f"enabled={self.enabled!r}",
+            f"type_={self.type_!r}",
+            f"description={self.description!r}",
+            f"stale={self.stale!r}",
+            f"impression_data={self.impression_data!r}",
+            f"project={self.project!r}",
+            f"strategies={self.strategies!r}",
+            f"variants={self.variants!r}",
+            f"dependencies={self.dependencies!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

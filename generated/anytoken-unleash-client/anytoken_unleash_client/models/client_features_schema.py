@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ClientFeaturesSchema")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ClientFeaturesSchema:
     """Configuration data for backend SDKs. anytoken only needs to know the call succeeded, so strategies, variants,
     segments and the query summary are kept as free-form objects.
@@ -126,3 +126,14 @@ class ClientFeaturesSchema:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"version={self.version!r}",
+            f"features={self.features!r}",
+            f"segments={self.segments!r}",
+            f"query={self.query!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

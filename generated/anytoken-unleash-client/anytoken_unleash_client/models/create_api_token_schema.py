@@ -13,7 +13,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CreateApiTokenSchema")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreateApiTokenSchema:
     """The data required to create an Unleash API token. Always send `projects`: Unleash 8.x silently ignores the singular
     `project`.
@@ -113,3 +113,15 @@ class CreateApiTokenSchema:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"token_name={self.token_name!r}",
+            f"type_={self.type_!r}",
+            f"environment={self.environment!r}",
+            f"projects={self.projects!r}",
+            f"expires_at={self.expires_at!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

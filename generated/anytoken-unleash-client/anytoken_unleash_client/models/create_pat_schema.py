@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 T = TypeVar("T", bound="CreatePatSchema")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreatePatSchema:
     """The properties required to create a personal access token (PAT).
 
@@ -69,3 +69,12 @@ class CreatePatSchema:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"description={self.description!r}",
+            f"expires_at={self.expires_at!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

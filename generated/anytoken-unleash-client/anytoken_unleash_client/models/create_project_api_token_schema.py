@@ -16,7 +16,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="CreateProjectApiTokenSchema")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class CreateProjectApiTokenSchema:
     """The data required to create a project API token.
 
@@ -102,3 +102,14 @@ class CreateProjectApiTokenSchema:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"token_name={self.token_name!r}",
+            f"type_={self.type_!r}",
+            f"environment={self.environment!r}",
+            f"expires_at={self.expires_at!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="ErrorSchema")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ErrorSchema:
     """An Unleash error body.
 
@@ -105,3 +105,14 @@ class ErrorSchema:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"id={self.id!r}",
+            f"name={self.name!r}",
+            f"message={self.message!r}",
+            f"details={self.details!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -13,7 +13,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="PatSchema")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class PatSchema:
     """A personal access token (PAT), scoped to the authenticated user.
 
@@ -154,3 +154,18 @@ class PatSchema:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"id={self.id!r}",
+            f"created_at={self.created_at!r}",
+            f"description={self.description!r}",
+            f"expires_at={self.expires_at!r}",
+            "secret=<secret>",
+            f"seen_at={self.seen_at!r}",
+            f"user_id={self.user_id!r}",
+            f"expiry_warning={self.expiry_warning!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
-from anytoken.errors import InvalidParameterError
-from anytoken.provider import Call, GeneratedProvider, expect, malformed
-from anytoken.tokens import Token, TokenRequest
+from anytoken.errors import InvalidParameterError, NotRevocableError
+from anytoken.provider import Call, GeneratedProvider, RevokeCall, expect, malformed
+from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
     from anytoken.sandbox.model import SandboxProvider
@@ -66,6 +66,8 @@ def _declare() -> ProviderInfo:
         reusable=True,
         persistent=True,
         idempotent=False,
+        auth_header="Authorization",
+        auth_scheme="Bearer",
     )
     session = TokenKind(
         "session",
@@ -79,6 +81,8 @@ def _declare() -> ProviderInfo:
         reusable=True,
         persistent=False,
         idempotent=True,
+        auth_header="Authorization",
+        auth_scheme="Bearer",
     )
     actor = TokenKind(
         "actor",
@@ -98,6 +102,7 @@ def _declare() -> ProviderInfo:
         reusable=False,
         persistent=True,
         idempotent=False,
+        auth_header=None,  # a ticket used in a sign-in URL (__clerk_ticket), not a request header
     )
     sign_in = TokenKind(
         "sign_in",
@@ -111,6 +116,7 @@ def _declare() -> ProviderInfo:
         reusable=False,
         persistent=True,
         idempotent=False,
+        auth_header=None,  # a ticket used in a sign-in URL (__clerk_ticket), not a request header
     )
     testing = TokenKind(
         "testing",
@@ -120,6 +126,7 @@ def _declare() -> ProviderInfo:
         reusable=True,
         persistent=False,
         idempotent=True,
+        auth_header=None,  # sent as the __clerk_testing_token query parameter of Frontend API requests
     )
     return ProviderInfo(
         name="clerk",
@@ -136,14 +143,31 @@ def _declare() -> ProviderInfo:
     )
 
 
-def _headers(request: TokenRequest, field: str) -> dict[str, str]:
+def _headers(request: TokenRequest | RevokeRequest, field: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {request.credential(field)}", "Clerk-API-Version": API_VERSION}
 
 
-def _from_timestamp(value: float) -> datetime:
-    """A Clerk timestamp: milliseconds (Clerk's convention) or, when small, seconds."""
-    seconds = value / 1000.0 if abs(value) >= 1e11 else float(value)
-    return datetime.fromtimestamp(seconds, UTC)
+def _from_timestamp(value: Any) -> datetime | None:
+    """A Clerk timestamp: milliseconds (Clerk's convention) or, when small, seconds. None when it is not a
+    number or not a representable time: the spec's int64 has no bounds, and an expiry we cannot represent is
+    an unknown expiry, not a crash."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        seconds = value / 1000.0 if abs(value) >= 1e11 else float(value)
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _plus(moment: datetime | None, seconds: int) -> datetime | None:
+    """``moment`` + ``seconds``, None when the sum leaves datetime's range."""
+    if moment is None:
+        return None
+    try:
+        return moment + timedelta(seconds=seconds)
+    except OverflowError:
+        return None
 
 
 def _present(value: Any) -> bool:
@@ -174,6 +198,37 @@ class ClerkProvider(GeneratedProvider):
             "testing": self._plan_testing,
         }
         return planners[request.kind](request)
+
+    # -- revocation -----------------------------------------------------------------------------------
+
+    def plan_revoke(self, request: RevokeRequest) -> RevokeCall:
+        """M2M (opaque), actor and sign-in tokens are revoked by id; session JWTs and testing tokens cannot be."""
+        from anytoken_clerk_client import Client
+
+        token = request.token
+        where: dict[str, Any] = {"provider": token.provider, "kind": token.kind}
+        if token.kind in ("session", "testing"):
+            why = "revoke the session instead (POST /sessions/{id}/revoke)" if token.kind == "session" else "it expires by itself"
+            raise NotRevocableError(f"Clerk cannot revoke one {token.kind} token: {why}", **where)
+        if token.kind == "m2m" and (token.metadata.get("token_format") == "jwt" or token.claims is not None):
+            raise NotRevocableError("a JWT M2M token is stateless: Clerk cannot revoke it, it stays valid until it expires", **where)
+        if not token.id:
+            raise InvalidParameterError(
+                [("token.id", "is missing: pass the Token create_token returned (anytoken create clerk --json keeps the id)")], **where
+            )
+        if token.kind == "m2m":
+            from anytoken_clerk_client.api.m2m_tokens import revoke_m2m_token
+            from anytoken_clerk_client.models import RevokeM2MTokenBody
+
+            kwargs: dict[str, Any] = {"m2m_token_id": token.id, "body": RevokeM2MTokenBody()}
+            return RevokeCall(revoke_m2m_token, Client, kwargs, _headers(request, _MACHINE_KEY))
+        if token.kind == "actor":
+            from anytoken_clerk_client.api.actor_tokens import revoke_actor_token
+
+            return RevokeCall(revoke_actor_token, Client, {"actor_token_id": token.id}, _headers(request, _SECRET_KEY))
+        from anytoken_clerk_client.api.sign_in_tokens import revoke_sign_in_token
+
+        return RevokeCall(revoke_sign_in_token, Client, {"sign_in_token_id": token.id}, _headers(request, _SECRET_KEY))
 
     # -- m2m ------------------------------------------------------------------------------------------
 
@@ -291,7 +346,7 @@ def _finish_m2m(request: TokenRequest, response: Any) -> Token:
     parsed = expect(request, response, ok=201)
     if not isinstance(parsed, M2MToken) or not parsed.token:
         raise malformed(request, "lacks the token field", status)
-    expires_at = _from_timestamp(parsed.expiration) if parsed.expiration is not None else None
+    expires_at = _from_timestamp(parsed.expiration)
     metadata: dict[str, Any] = {
         "subject": parsed.subject,
         "token_format": request.params.get("token_format", "opaque"),
@@ -322,7 +377,7 @@ def _ticket(request: TokenRequest, token: str, *, created_at: Any, lifetime: int
     the requested (or documented default) lifetime."""
     result = Token.from_value(request.provider, request.kind, token, id=id, metadata=metadata, raw=raw)
     if result.expires_at is None and isinstance(created_at, int | float) and not isinstance(created_at, bool) and created_at > 0:
-        result = attrs.evolve(result, expires_at=_from_timestamp(created_at) + timedelta(seconds=lifetime))
+        result = attrs.evolve(result, expires_at=_plus(_from_timestamp(created_at), lifetime))
     return result
 
 
@@ -362,7 +417,7 @@ def _finish_testing(request: TokenRequest, response: Any) -> Token:
     if not isinstance(parsed, TestingToken) or not parsed.token:
         raise malformed(request, "lacks the token field", status)
     # ``expires_at`` is a Unix timestamp in seconds (upstream spec example 1713880800)
-    expires_at = _from_timestamp(parsed.expires_at) if parsed.expires_at else None
+    expires_at = _from_timestamp(parsed.expires_at) if parsed.expires_at else None  # 0: not given
     return Token.from_value(request.provider, request.kind, parsed.token, expires_at=expires_at, raw=parsed)
 
 

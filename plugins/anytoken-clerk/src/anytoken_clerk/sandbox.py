@@ -476,12 +476,19 @@ ROUTES: tuple[tuple[str, str, Callable[[SandboxRequest, ProviderState], SandboxR
 )
 
 
+def _routes() -> tuple[tuple[str, str, Callable[[SandboxRequest, ProviderState], SandboxResponse], str, bool], ...]:
+    from ._sandbox_revoke import REVOKE_ROUTES
+
+    return ROUTES + REVOKE_ROUTES
+
+
 def sandbox_provider() -> SandboxProvider:
     """The Clerk emulation, mounted at ``/clerk/v1``."""
     return SandboxProvider(
         name="clerk",
+        jwt_algorithms=("RS256",),
         base_path="/clerk/v1",
-        routes=tuple(Route(method, path, handler, op, creates=creates) for method, path, handler, op, creates in ROUTES),
+        routes=tuple(Route(method, path, handler, op, creates=creates) for method, path, handler, op, creates in _routes()),
         credentials={"secret_key": INSTANCE_SECRET_KEY, "machine_secret_key": MACHINE_SECRET_KEY},
         examples={
             "m2m": {"token_format": "opaque", "seconds_until_expiration": 600, "claims": {"scope": "reports:read"}},

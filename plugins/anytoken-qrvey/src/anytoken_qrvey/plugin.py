@@ -75,6 +75,8 @@ class QrveyProvider(GeneratedProvider):
             persistent=False,
             idempotent=True,
             extra_params=True,
+            auth_header="Authorization",
+            auth_scheme="Bearer",
         )
         admin = TokenKind(
             name="admin",
@@ -87,6 +89,8 @@ class QrveyProvider(GeneratedProvider):
             reusable=True,
             persistent=False,
             idempotent=True,
+            auth_header="Authorization",
+            auth_scheme="jwt",  # Admin Center calls send "Authorization: jwt <token>"
         )
         return ProviderInfo(
             name=NAME,

@@ -100,6 +100,7 @@ def qrvey_sandbox() -> SandboxProvider:
     """The Qrvey emulation contributed through ``anytoken_sandbox_providers``."""
     return SandboxProvider(
         name="qrvey",
+        jwt_algorithms=("HS256",),
         base_path="/qrvey",
         routes=(
             Route("POST", "/devapi/v4/core/login/token", generate_widget_token, "generateWidgetSecurityToken"),

@@ -48,6 +48,8 @@ _INFO = ProviderInfo(
             reusable=True,
             persistent=False,
             idempotent=True,
+            auth_header="Authorization",
+            auth_scheme="Bearer",
         ),
     ),
     credentials=(

@@ -72,9 +72,9 @@ def login(request: SandboxRequest, state: Any) -> SandboxResponse:
 def quadrata_sandbox() -> SandboxProvider:
     return SandboxProvider(
         name="quadrata",
+        jwt_algorithms=("HS256",),
         base_path="/quadrata/api/v1",
         routes=(Route("POST", "/login", login, "createAccessToken"),),
         credentials={"api_key": SANDBOX_API_KEY},
         examples={"access": {"environment": "sandbox"}},
-        invalid={"access": {"environment": "staging"}},
     )

@@ -46,6 +46,8 @@ _INFO = ProviderInfo(
             reusable=True,
             persistent=False,
             idempotent=True,
+            # the JWT is the WebRTC SDKs' login_token, not an HTTP Authorization header
+            auth_header=None,
         ),
     ),
     credentials=(CredentialField(name="api_key", env=("TELNYX_API_KEY",), help="Telnyx API v2 key (KEY...)."),),

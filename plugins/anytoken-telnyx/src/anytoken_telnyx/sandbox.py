@@ -29,6 +29,7 @@ from anytoken.sandbox.model import BadJSONError, Route, SandboxProvider, Sandbox
 __all__ = [
     "SANDBOX_API_KEY",
     "SEED_CONNECTION_ID",
+    "EXPIRED_CREDENTIAL_ID",
     "SEED_CREDENTIAL_ID",
     "TOKEN_LIFETIME",
     "UNKNOWN_CREDENTIAL_ID",
@@ -43,6 +44,8 @@ SEED_CREDENTIAL_ID = "c215ade3-0d39-418e-94be-c5f780760199"
 SEED_CONNECTION_ID = "1684641123236054244"
 #: An id that is well formed but unknown to the sandbox (404).
 UNKNOWN_CREDENTIAL_ID = "00000000-0000-4000-8000-000000000000"
+#: a seeded credential whose expires_at has passed: Telnyx refuses a token for it (422)
+EXPIRED_CREDENTIAL_ID = "7e1d2c3b-4a5f-4e6d-8c7b-9a0b1c2d3e4f"
 #: Lifetime of an access token, in seconds (capped by the credential's own expiry).
 TOKEN_LIFETIME = 24 * 3600
 
@@ -266,18 +269,29 @@ def delete_credential(request: SandboxRequest, state: Any) -> SandboxResponse:
 
 
 def seed(state: Any) -> None:
-    """One credential connection and one credential on it (no expiry)."""
+    """One credential connection with two credentials on it: one without expiry, one expired."""
     with state.lock:
         state.store[_CONNECTIONS] = {SEED_CONNECTION_ID: {"id": SEED_CONNECTION_ID, "record_type": "credential_connection"}}
         credential = _new_credential(
             state, connection_id=SEED_CONNECTION_ID, name="anytoken-sandbox", tag="sandbox", expires_at=None, cid=SEED_CREDENTIAL_ID
         )
         _credentials(state)[SEED_CREDENTIAL_ID] = credential
+        expired = _new_credential(
+            state,
+            connection_id=SEED_CONNECTION_ID,
+            name="anytoken-expired",
+            tag="sandbox",
+            expires_at="2020-01-01T00:00:00Z",
+            cid=EXPIRED_CREDENTIAL_ID,
+        )
+        expired["expired"] = True
+        _credentials(state)[EXPIRED_CREDENTIAL_ID] = expired
 
 
 def telnyx_sandbox() -> SandboxProvider:
     return SandboxProvider(
         name="telnyx",
+        jwt_algorithms=("HS512",),
         base_path="/telnyx/v2",
         routes=(
             Route("POST", "/telephony_credentials/{id}/token", create_token, "CreateTelephonyCredentialToken"),
@@ -289,5 +303,5 @@ def telnyx_sandbox() -> SandboxProvider:
         examples={"credential": {"credential_id": SEED_CREDENTIAL_ID}},
         seed=seed,
         not_found={"credential": {"credential_id": UNKNOWN_CREDENTIAL_ID}},
-        invalid={"credential": {"credential_id": " "}},
+        invalid={"credential": {"credential_id": EXPIRED_CREDENTIAL_ID}},
     )

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import AuthenticationError, InvalidParameterError, NotFoundError, scrub
-from anytoken.provider import Call, GeneratedProvider, error_for_response, expect, malformed
-from anytoken.tokens import Token, TokenRequest
+from anytoken.provider import Call, GeneratedProvider, RevokeCall, error_for_response, expect, malformed
+from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
     from anytoken.sandbox.model import SandboxProvider
@@ -73,7 +73,8 @@ class UnleashProvider(GeneratedProvider):
     name = NAME
 
     def declare(self) -> ProviderInfo:
-        common = {"credentials": ("api_token",), "reusable": True, "persistent": True, "idempotent": False}
+        # every kind creates a resource; the minted secret travels bare in Authorization, as the SDKs send it
+        common = {"credentials": ("api_token",), "reusable": True, "persistent": True, "idempotent": False, "auth_scheme": ""}
         backend = TokenKind(
             name="backend",
             help=(
@@ -216,6 +217,41 @@ class UnleashProvider(GeneratedProvider):
         headers = _Masked({"Authorization": request.credential("api_token")})
         return Call(endpoint=create_pat, client_cls=Client, kwargs={"body": body}, headers=headers, finish=_finish_personal)
 
+    # -- revocation ---------------------------------------------------------------------------------
+
+    def plan_revoke(self, request: RevokeRequest) -> RevokeCall:
+        """API tokens are deleted by secret (the project-scoped route when minted for one project), PATs by id."""
+        from anytoken_unleash_client.client import Client
+
+        _check_base_url(request)
+        token = request.token
+        headers = _Masked({"Authorization": request.credential("api_token")})
+        if token.kind == "personal":
+            from anytoken_unleash_client.api.personal_access_tokens import delete_pat
+
+            if not token.id or not token.id.isdigit():
+                raise InvalidParameterError(
+                    [("token.id", "must be the PAT's numeric id: pass the Token create_token returned (anytoken create --json keeps it)")],
+                    provider=token.provider,
+                    kind=token.kind,
+                )
+            if not request.credential("api_token").startswith("user:"):
+                # Unleash answers 500 to an admin API token here (it has no user): say what works instead
+                raise InvalidParameterError(
+                    [("credentials.api_token", "must be the owner's personal access token (user:<hex>) to delete a PAT")],
+                    provider=token.provider,
+                    kind=token.kind,
+                )
+            return RevokeCall(delete_pat, Client, {"id": int(token.id)}, headers)
+        project = token.metadata.get("project")
+        if isinstance(project, str) and project:
+            from anytoken_unleash_client.api.projects import delete_project_api_token
+
+            return RevokeCall(delete_project_api_token, Client, _Masked({"project_id": project, "token": token.value}), headers)
+        from anytoken_unleash_client.api.api_tokens import delete_api_token
+
+        return RevokeCall(delete_api_token, Client, _Masked({"token": token.value}), headers)
+
     # -- sandbox ------------------------------------------------------------------------------------
 
     def sandbox(self) -> Iterable[SandboxProvider]:
@@ -224,7 +260,7 @@ class UnleashProvider(GeneratedProvider):
         return [sandbox_provider()]
 
 
-def _check_base_url(request: TokenRequest) -> None:
+def _check_base_url(request: TokenRequest | RevokeRequest) -> None:
     """The SDKs' ``UNLEASH_URL`` often ends in ``/api``; anytoken needs the server root."""
     base = request.base_url.rstrip("/")
     if base.endswith("/api"):

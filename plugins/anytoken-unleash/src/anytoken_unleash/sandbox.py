@@ -431,6 +431,12 @@ def seed(state: ProviderState) -> None:
         state.store["next_pat_id"] = 1
 
 
+def _revoke_routes() -> list[Route]:
+    from ._sandbox_revoke import REVOKE_ROUTES
+
+    return [Route(method, path, handler, op) for method, path, handler, op in REVOKE_ROUTES]
+
+
 def sandbox_provider() -> SandboxProvider:
     return SandboxProvider(
         name="unleash",
@@ -442,6 +448,7 @@ def sandbox_provider() -> SandboxProvider:
             Route("GET", "/api/client/features", get_client_features, "getAllClientFeatures"),
             Route("GET", "/api/frontend", get_frontend_features, "getFrontendFeatures"),
             Route("GET", "/health", health, "getHealth"),
+            *_revoke_routes(),
         ),
         credentials={"api_token": PAT},
         examples={

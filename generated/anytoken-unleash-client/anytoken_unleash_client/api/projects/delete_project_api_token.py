@@ -1,0 +1,192 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_schema import ErrorSchema
+from ...types import Response
+
+
+def _get_kwargs(
+    project_id: str,
+    token: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/api/admin/projects/{project_id}/api-tokens/{token}".format(
+            project_id=quote(str(project_id), safe=""),
+            token=quote(str(token), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorSchema | None:
+    if response.status_code == 200:
+        response_200 = cast(Any, None)
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorSchema.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorSchema.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorSchema.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorSchema.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorSchema]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project_id: str,
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Any | ErrorSchema]:
+    """Delete a project API token.
+
+     Deletes the project API token whose secret is `token` (URL-encoded). An unknown token is a 200.
+
+    Args:
+        project_id (str):
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorSchema]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        token=token,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project_id: str,
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Any | ErrorSchema | None:
+    """Delete a project API token.
+
+     Deletes the project API token whose secret is `token` (URL-encoded). An unknown token is a 200.
+
+    Args:
+        project_id (str):
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorSchema
+    """
+
+    return sync_detailed(
+        project_id=project_id,
+        token=token,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project_id: str,
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Any | ErrorSchema]:
+    """Delete a project API token.
+
+     Deletes the project API token whose secret is `token` (URL-encoded). An unknown token is a 200.
+
+    Args:
+        project_id (str):
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorSchema]
+    """
+
+    kwargs = _get_kwargs(
+        project_id=project_id,
+        token=token,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project_id: str,
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Any | ErrorSchema | None:
+    """Delete a project API token.
+
+     Deletes the project API token whose secret is `token` (URL-encoded). An unknown token is a 200.
+
+    Args:
+        project_id (str):
+        token (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorSchema
+    """
+
+    return (
+        await asyncio_detailed(
+            project_id=project_id,
+            token=token,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,18 @@
+"""Defect 7 of issue 10: every answer our Qrvey spec (``specs/qrvey.yaml``; Qrvey publishes none) allows
+ends in a Token or a typed error, served by the sandbox on 127.0.0.1 through the real parsing path."""
+
+from __future__ import annotations
+
+import pytest
+
+from anytoken.sandbox import Sandbox
+from anytoken.spec_fuzz import check_spec_answers
+from anytoken.spec_testing import load_spec, own_spec_path
+
+CASES = [("widget", "generateWidgetSecurityToken"), ("admin", "adminCenterLogin")]
+
+
+@pytest.mark.parametrize(("kind", "operation_id"), CASES, ids=[c[1] for c in CASES])
+def test_spec_valid_answers_end_in_a_token_or_a_typed_error(anytoken_sandbox: Sandbox, kind: str, operation_id: str) -> None:
+    spec = load_spec(own_spec_path("qrvey.yaml"), skip_if_absent=False)
+    check_spec_answers(anytoken_sandbox, spec, "qrvey", kind, operation_id)
