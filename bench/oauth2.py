@@ -160,10 +160,7 @@ COLD = {
 
 
 def worker_main(cfg: Json) -> None:
-    if cfg["mode"] == "sync":
-        out = run_sync(cfg)
-    else:
-        out = asyncio.run(_run_async(cfg))
+    out = run_sync(cfg) if cfg["mode"] == "sync" else asyncio.run(_run_async(cfg))
     print(json.dumps(out))
 
 
@@ -178,7 +175,12 @@ def _pinned(core: int) -> Callable[[], None] | None:
 
 def _worker(python: Path, env: dict[str, str], cfg: Json) -> Json:
     proc = subprocess.run(
-        [str(python), str(Path(__file__)), "--worker", json.dumps(cfg)], capture_output=True, text=True, env=env, preexec_fn=_pinned(1), timeout=600
+        [str(python), str(Path(__file__)), "--worker", json.dumps(cfg)],
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=_pinned(1),
+        timeout=600,
     )
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="AuthorizationServerMetadata")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class AuthorizationServerMetadata:
     """RFC 8414 §2 / OpenID Connect Discovery 1.0 §3 (the fields a client of the token endpoint needs).
 
@@ -172,3 +172,21 @@ class AuthorizationServerMetadata:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"issuer={self.issuer!r}",
+            "token_endpoint=<secret>",
+            f"jwks_uri={self.jwks_uri!r}",
+            "token_endpoint_auth_methods_supported=<secret>",
+            "token_endpoint_auth_signing_alg_values_supported=<secret>",
+            f"grant_types_supported={self.grant_types_supported!r}",
+            f"scopes_supported={self.scopes_supported!r}",
+            f"revocation_endpoint={self.revocation_endpoint!r}",
+            f"revocation_endpoint_auth_methods_supported={self.revocation_endpoint_auth_methods_supported!r}",
+            f"introspection_endpoint={self.introspection_endpoint!r}",
+            f"introspection_endpoint_auth_methods_supported={self.introspection_endpoint_auth_methods_supported!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

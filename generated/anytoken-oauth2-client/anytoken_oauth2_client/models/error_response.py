@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="ErrorResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class ErrorResponse:
     """RFC 6749 §5.2 error response.
 
@@ -81,3 +81,13 @@ class ErrorResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"error={self.error!r}",
+            f"error_description={self.error_description!r}",
+            f"error_uri={self.error_uri!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="IntrospectionRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class IntrospectionRequest:
     """
     Attributes:
@@ -106,3 +106,16 @@ class IntrospectionRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            "token=<secret>",
+            "token_type_hint=<secret>",
+            f"client_id={self.client_id!r}",
+            "client_secret=<secret>",
+            f"client_assertion_type={self.client_assertion_type!r}",
+            f"client_assertion={self.client_assertion!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

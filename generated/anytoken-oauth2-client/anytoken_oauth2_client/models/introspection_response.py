@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="IntrospectionResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class IntrospectionResponse:
     """RFC 7662 §2.2. `aud` may be a string or an array of strings.
 
@@ -152,3 +152,21 @@ class IntrospectionResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"active={self.active!r}",
+            f"scope={self.scope!r}",
+            f"client_id={self.client_id!r}",
+            f"username={self.username!r}",
+            f"token_type={self.token_type!r}",
+            f"exp={self.exp!r}",
+            f"iat={self.iat!r}",
+            f"nbf={self.nbf!r}",
+            f"sub={self.sub!r}",
+            f"iss={self.iss!r}",
+            f"jti={self.jti!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TokenRequest")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class TokenRequest:
     """A token request; extension parameters of a vendor travel as additional string fields.
 
@@ -192,3 +192,25 @@ class TokenRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            f"grant_type={self.grant_type!r}",
+            f"scope={self.scope!r}",
+            f"audience={self.audience!r}",
+            f"resource={self.resource!r}",
+            f"client_id={self.client_id!r}",
+            "client_secret=<secret>",
+            f"client_assertion_type={self.client_assertion_type!r}",
+            f"client_assertion={self.client_assertion!r}",
+            f"assertion={self.assertion!r}",
+            "refresh_token=<secret>",
+            "subject_token=<secret>",
+            f"subject_token_type={self.subject_token_type!r}",
+            "actor_token=<secret>",
+            f"actor_token_type={self.actor_token_type!r}",
+            f"requested_token_type={self.requested_token_type!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

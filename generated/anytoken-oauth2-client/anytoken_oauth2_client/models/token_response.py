@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="TokenResponse")
 
 
-@_attrs_define
+@_attrs_define(repr=False)
 class TokenResponse:
     """Successful token response (RFC 6749 §5.1; RFC 8693 §2.2.1 adds issued_token_type).
 
@@ -115,3 +115,17 @@ class TokenResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+    def __repr__(self) -> str:
+        parts: list[str] = [
+            "access_token=<secret>",
+            f"token_type={self.token_type!r}",
+            f"expires_in={self.expires_in!r}",
+            "refresh_token=<secret>",
+            f"scope={self.scope!r}",
+            "id_token=<secret>",
+            f"issued_token_type={self.issued_token_type!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_keys={self.additional_keys!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"

@@ -111,7 +111,7 @@ def kinds(where: tuple[Param, ...], *, only: tuple[str, ...] | None = None, scop
 def credential_fields(env: Mapping[str, tuple[str, ...]]) -> tuple[CredentialField, ...]:
     """The credential fields, reading the environment variables ``env`` names for each."""
     helps = {
-        "client_id": ("The client identifier.", True, False),
+        "client_id": ("The client identifier (not a secret, RFC 6749 §2.2).", False, False),
         "client_secret": ("The client secret (client_secret_basic / _post / _jwt).", True, False),
         "private_key": ("A PEM private key, or the path of a PEM file (private_key_jwt, jwt_bearer).", True, True),
         "key_id": ("The key's id, sent as the JWT kid header.", False, False),

@@ -54,9 +54,8 @@ def _mount(
     prefix: str,
     *,
     discovery: bool = True,
-    examples: Mapping[str, Mapping[str, Any]] | None = None,
+    examples: Mapping[str, Mapping[str, Any]],
     credentials: Mapping[str, str] = _CREDS,
-    invalid: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> SandboxProvider:
     h = handlers(layout)
     routes = [Route("POST", prefix + layout.token, h["token"], "requestToken")]
@@ -74,13 +73,13 @@ def _mount(
         base_path=base_path,
         routes=tuple(routes),
         credentials=dict(credentials),
-        examples=examples if examples is not None else _examples(),
-        invalid=invalid if invalid is not None else {"client_credentials": {"scope": "admin:all"}},
+        examples=dict(examples),
+        invalid={kind: {**params, "scope": "admin:all"} for kind, params in examples.items()},  # invalid_scope
     )
 
 
 def sandbox_providers() -> list[SandboxProvider]:
-    oauth2 = _mount("oauth2", "/oauth2", Layout(issuer=lambda base, _: base), "")
+    oauth2 = _mount("oauth2", "/oauth2", Layout(issuer=lambda base, _: base), "", examples=_examples())
     auth0_examples = _examples(audience="https://api.example.test")
     return [
         oauth2,
@@ -96,7 +95,6 @@ def sandbox_providers() -> list[SandboxProvider]:
             ),
             "",
             examples=auth0_examples,
-            invalid={"client_credentials": {"scope": "admin:all", "audience": "https://api.example.test"}},
         ),
         _mount(
             "okta",
@@ -108,6 +106,7 @@ def sandbox_providers() -> list[SandboxProvider]:
                 introspection="/v1/introspect",
             ),
             "/oauth2/{server}",
+            examples=_examples(),
         ),
         _mount(
             "entra",
@@ -126,7 +125,6 @@ def sandbox_providers() -> list[SandboxProvider]:
                 "jwt_bearer": {"tenant_id": "contoso.onmicrosoft.com", "scope": "api:read"},
                 "refresh_token": {"tenant_id": "contoso.onmicrosoft.com", "scope": "api:read"},
             },
-            invalid={"client_credentials": {"tenant_id": "contoso.onmicrosoft.com", "scope": "admin:all"}},
         ),
         _mount(
             "keycloak",
@@ -139,7 +137,6 @@ def sandbox_providers() -> list[SandboxProvider]:
             ),
             "/realms/{realm}",
             examples=_examples(realm="anytoken"),
-            invalid={"client_credentials": {"scope": "admin:all", "realm": "anytoken"}},
         ),
         _mount(
             "google",
@@ -149,6 +146,5 @@ def sandbox_providers() -> list[SandboxProvider]:
             discovery=False,
             examples={"jwt_bearer": {"scope": "api:read"}},
             credentials={"service_account": GOOGLE_KEY_FILE},
-            invalid={"jwt_bearer": {"scope": "admin:all"}},
         ),
     ]
