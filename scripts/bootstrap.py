@@ -8,6 +8,10 @@
 
 Standard library only. The virtual environment lives in ``.venv`` (``ANYTOKEN_VENV`` overrides); installs are
 skipped when nothing that defines them changed since the last run.
+
+On a newcomer's machine a missing redis-server, PostgreSQL or Node.js only makes their tests skip. Under
+``CI=true`` a failed install is an error: it is printed on stderr at once and again after pytest, and the
+command exits non-zero (``ANYTOKEN_REQUIRE``, set by ``.ci/run``, also turns the skips into failures).
 """
 
 from __future__ import annotations
@@ -27,8 +31,40 @@ BIN = VENV / "bin"
 PY = BIN / "python"
 
 
+CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+_setup_failures: list[str] = []
+
+
 def log(message: str) -> None:
     print(f"[bootstrap] {message}", flush=True)
+
+
+def required(area: str) -> bool:
+    """``area`` is named in ``ANYTOKEN_REQUIRE`` (as ``anytoken.required_areas`` reads it)."""
+    return area in {a.strip().lower() for a in os.environ.get("ANYTOKEN_REQUIRE", "").split(",")}
+
+
+def setup_failed(message: str, *, area: str | None = None) -> None:
+    """Something the tests need could not be set up: a note locally, a loud error (and exit 1) in CI or
+    when ``area`` is required."""
+    if not CI and not (area and required(area)):
+        log(message)
+        return
+    _setup_failures.append(message)
+    why = "CI=true" if CI else f"ANYTOKEN_REQUIRE names {area}"
+    print(f"[bootstrap] ERROR ({why}): {message}", file=sys.stderr, flush=True)
+
+
+def report_setup_failures() -> int:
+    """Repeat the CI setup failures after the test output (where they would scroll away); 1 if any."""
+    if not _setup_failures:
+        return 0
+    bar = "=" * 78
+    lines = [bar, "[bootstrap] CI SETUP FAILED: what the tests must cover could not be set up (exit 1):"]
+    lines += [f"[bootstrap]   - {m}" for m in _setup_failures] + [bar]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+    _setup_failures.clear()  # reported once (`ci` runs test then checks in one process)
+    return 1
 
 
 def run(cmd: Sequence[str | Path], env: dict[str, str] | None = None) -> int:
@@ -87,21 +123,32 @@ def install(with_dev: bool) -> None:
 
 
 def ensure_redis() -> None:
+    override = os.environ.get("ANYTOKEN_REDIS_SERVER")  # the binary the Redis tests use (tests/cache/cache_helpers.py)
+    if override is not None:
+        if not (os.path.isfile(override) and os.access(override, os.X_OK)):
+            setup_failed(f"ANYTOKEN_REDIS_SERVER={override} is not an executable: the Redis tests cannot run")
+        return
     if shutil.which("redis-server"):
         return
     apt_install("redis-server")
     if not shutil.which("redis-server"):
-        log("redis-server is not available: the Redis tests will be skipped (install the redis-server package)")
+        setup_failed("redis-server is not available: the Redis tests cannot run (install the redis-server package)")
 
 
-def apt_install(*packages: str) -> None:
+def apt_install(*packages: str) -> bool:
+    """Install Debian packages; False (after saying why) when that was impossible or failed."""
+    names = " ".join(packages)
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        log(f"not root or no apt-get: cannot install {' '.join(packages)}; the tests that need them will be skipped")
-        return
+        setup_failed(f"not root or no apt-get: cannot install {names}; the tests that need them cannot run")
+        return False
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    log(f"installing {' '.join(packages)} (Debian packages)")
-    if subprocess.call(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL) == 0:
-        subprocess.call(["apt-get", "install", "-y", "-qq", *packages], env=env, stdout=subprocess.DEVNULL)
+    log(f"installing {names} (Debian packages)")
+    for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *packages]):
+        code = subprocess.call(step, env=env, stdout=subprocess.DEVNULL)
+        if code != 0:
+            setup_failed(f"`{' '.join(step)}` failed with exit code {code}: {names} not installed")
+            return False
+    return True
 
 
 def ensure_unleash_prereqs() -> None:
@@ -113,8 +160,11 @@ def ensure_unleash_prereqs() -> None:
         missing.append("postgresql")
     if not shutil.which("node") or not shutil.which("npm"):
         missing += ["nodejs", "npm"]
-    if missing:
-        apt_install(*missing)
+    if missing and apt_install(*missing):
+        if not (shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))):
+            setup_failed("PostgreSQL was installed but initdb is not found: the real-Unleash tests cannot run")
+        if not shutil.which("node") or not shutil.which("npm"):
+            setup_failed("nodejs/npm were installed but node or npm is not on PATH: the real-Unleash tests cannot run")
 
 
 def ensure_oauth2_prereqs() -> None:
@@ -141,8 +191,8 @@ def cmd_test(args: list[str]) -> int:
     code = run([PY, "-m", "pytest", *args])
     if code == 5:
         log("pytest collected no tests: that is a failure")
-        return 1
-    return code
+        code = 1
+    return report_setup_failures() or code
 
 
 def cmd_ci(args: list[str]) -> int:
@@ -176,18 +226,18 @@ def cmd_checks(args: list[str]) -> int:
         if (upstream / spec).is_file():
             checks.append([PY, "scripts/spec_drift.py", provider, "--upstream", upstream / spec, "--quiet"])
         else:
-            log(f"skipping the {provider} drift check: {upstream / spec} is absent")
+            setup_failed(f"skipping the {provider} drift check: {upstream / spec} is absent", area="upstream-specs")
     mypy_path = {"MYPYPATH": os.pathsep.join(["scripts", "bench"])}  # the script tests import their modules
     for check in checks:
         log("running " + " ".join(str(c).replace(str(ROOT) + "/", "") for c in check))
         code = run(check, env=mypy_path) or code
-    return code
+    return report_setup_failures() or code
 
 
 def cmd_setup(args: list[str]) -> int:
     install(with_dev=True)
     ensure_redis()
-    return 0
+    return report_setup_failures()
 
 
 def main(argv: list[str]) -> int:

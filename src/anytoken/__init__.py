@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from . import errors
 from .api import (
+    aclose,
     acreate_token,
     aget_token,
     arevoke_token,
+    close,
     create_token,
     default_client,
     get_token,
@@ -40,9 +42,11 @@ __all__ = [
     "TokenKind",
     "TokenRequest",
     "__version__",
+    "aclose",
     "acreate_token",
     "aget_token",
     "arevoke_token",
+    "close",
     "create_token",
     "default_client",
     "errors",

@@ -48,7 +48,7 @@ def run(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> int:
 
 
 def _token(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> int:
-    from .cli import _declared_names, _params
+    from ._cli_params import provider_params
 
     p = parser_class(
         prog="anytoken token",
@@ -66,11 +66,7 @@ def _token(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> int:
     client, _ = _file_client()
     with client:
         info = client.registry.provider(args.provider)
-        params = _params(rest)
-        kind = args.kind
-        if kind is None and "type" in params and all(k.param("type") is None for k in info.kinds):
-            kind = str(params.pop("type"))
-        params = _declared_names(params, info.kind(kind))
+        kind, params = provider_params(info, args.kind, rest)
         try:
             token = client.get_token(
                 args.provider,

@@ -11,18 +11,29 @@ with different timeouts and deadlines, in threads and asyncio tasks alike.
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import ipaddress
+import logging
 import ssl
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from . import _pool_lifecycle as _lifecycle
+from ._http_limits import (
+    AsyncLimitedTransport,
+    DeadlineReachedError,
+    LimitedTransport,
+    ResponseTooLargeError,
+    call_deadline,
+    call_timeout,
+)
+from ._pool_lifecycle import LeasedLRU, LoopHook, Pool, enter_scope, exit_scope, orphan
 from .errors import InsecureTransportError, InvalidParameterError
 from .provider import last_response
 
@@ -39,32 +50,9 @@ __all__ = [
     "check_base_url",
 ]
 
-#: seconds for each phase of the current attempt (None: the client's default)
-call_timeout: contextvars.ContextVar[float | None] = contextvars.ContextVar("anytoken_call_timeout", default=None)
-#: time.monotonic() by which the whole call must end (None: no deadline)
-call_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("anytoken_call_deadline", default=None)
-
 _USER_AGENT = "anytoken"
-#: pools kept per client (per event loop for async): the least recently created is closed beyond this
+#: pools kept per client (per event loop for async): the least recently used is evicted beyond this
 MAX_POOLS = 32
-
-
-class DeadlineReachedError(Exception):
-    """The call's deadline passed while a response was still arriving (e.g. a slow drip)."""
-
-
-def _check_deadline() -> None:
-    deadline = call_deadline.get()
-    if deadline is not None and time.monotonic() > deadline:
-        raise DeadlineReachedError("deadline passed while reading the response")
-
-
-class ResponseTooLargeError(Exception):
-    """The response body is larger than the configured limit; it was not read whole."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"response body larger than {limit} bytes")
-        self.limit = limit
 
 
 _checked_urls: dict[tuple[str, bool], str] = {}
@@ -93,10 +81,9 @@ def _check_base_url(url: str, *, provider: str, allow_insecure_http: bool) -> st
         host = parts.hostname
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
-        host = None
-    if parts.scheme not in {"http", "https"} or not host:
-        shown = url.split("://", 1)[-1].rsplit("@", 1)[-1][:80]  # never echo user:password@
-        raise InvalidParameterError([("base_url", f"must be an http(s) URL, got ...{shown!r}")], provider=provider)
+        parts, host = None, None
+    if parts is None or parts.scheme not in {"http", "https"} or not host:
+        raise InvalidParameterError([("base_url", f"must be an http(s) URL, got {_shown_url(url)!r}")], provider=provider)
     if parts.username or parts.password:
         raise InvalidParameterError([("base_url", "must not embed credentials")], provider=provider)
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(host):
@@ -106,6 +93,20 @@ def _check_base_url(url: str, *, provider: str, allow_insecure_http: bool) -> st
             provider=provider,
         )
     return url
+
+
+def _shown_url(url: str) -> str:
+    """``url`` for an error message: the scheme (what a typo such as ``htps://`` gets wrong), host and path;
+    never the userinfo (``user:password@``) nor the query or fragment (they may carry a key)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        rest = url
+    end = min([i for i in (rest.find(c) for c in "/?#") if i >= 0] or [len(rest)])
+    host = rest[:end].rpartition("@")[2]
+    path, cut, _ = rest[end:].partition("?")
+    path, cut2, _ = path.partition("#")
+    shown = (f"{scheme}://" if sep else "") + host + path + ("?..." if cut or cut2 else "")
+    return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
 def _is_loopback(host: str) -> bool:
@@ -211,8 +212,26 @@ def _ssl_context(base_url: str) -> ssl.SSLContext:
     return _verify_context
 
 
+class _LoopPools:
+    """The async pools of one event loop, and the hook that closes them when the loop ends."""
+
+    __slots__ = ("hook", "lru")
+
+    def __init__(self, lru: LeasedLRU, hook: LoopHook) -> None:
+        self.lru = lru
+        self.hook = hook
+
+
 class HttpPools:
-    """The HTTP clients of one anytoken Client."""
+    """The HTTP clients of one anytoken Client.
+
+    Lifecycle (``_pool_lifecycle``): at most :data:`MAX_POOLS` pools per client (per event loop for async),
+    the least recently used evicted; a call leases the pools it uses (:meth:`call` / :meth:`acall`), so an
+    evicted pool is closed when its last call ends, never under one. A loop's pools are closed inside the
+    loop when it ends (``asyncio.run``, ``asyncio.Runner``). A transport the caller passed is the caller's:
+    no pool closes it. After :meth:`close` / :meth:`aclose` every request for a pool raises
+    :class:`~anytoken.errors.ClientClosedError`.
+    """
 
     def __init__(
         self,
@@ -232,66 +251,102 @@ class HttpPools:
         self._async_transport_factory = async_transport_factory
         self.max_connections = max_connections
         self.async_backend = async_backend
-        # insertion-ordered dicts used as LRUs: a client with many credentials must not pile up pools
-        self._sync: dict[str, httpx.Client] = {}
-        self._async: dict[asyncio.AbstractEventLoop, dict[str, httpx.AsyncClient]] = {}
-        self._lock = threading.Lock()
+        self._sync_lru = LeasedLRU(MAX_POOLS)
+        self._async: dict[asyncio.AbstractEventLoop, _LoopPools] = {}
         self._closing: set[asyncio.Task[None]] = set()
         self.closed = False
 
+    @property
+    def _sync(self) -> LeasedLRU:
+        return self._sync_lru
+
+    def _check_open(self) -> None:
+        if self.closed:
+            from .errors import ClientClosedError
+
+            raise ClientClosedError()
+
+    # -- handing out pools ---------------------------------------------------------------------------
+
     def sync_client(self, base_url: str, headers: Mapping[str, str]) -> httpx.Client:
-        key = _headers_key(base_url, headers)
-        client = self._sync.get(key)
-        if client is None:
-            evicted: list[httpx.Client] = []
-            with self._lock:
-                client = self._sync.get(key)
-                if client is None:
-                    client = self._sync[key] = self._new_sync(base_url, headers)
-                    while len(self._sync) > MAX_POOLS:
-                        evicted.append(self._sync.pop(next(iter(self._sync))))
-            for old in evicted:
-                old.close()
-        return client
+        self._check_open()
+        client, evicted = self._sync_lru.lease(_headers_key(base_url, headers), lambda: self._new_sync(base_url, headers))
+        if evicted and not orphan(evicted):
+            _close_now(evicted)
+        return client  # type: ignore[no-any-return]
 
     def async_client(self, base_url: str, headers: Mapping[str, str]) -> httpx.AsyncClient:
         import asyncio
 
+        self._check_open()
         loop = asyncio.get_running_loop()
+        per_loop = self._async.get(loop) or self._loop_pools(loop)
         key = _headers_key(base_url, headers)
-        per_loop = self._async.get(loop)
-        client = per_loop.get(key) if per_loop is not None else None
-        if client is None:
-            evicted: list[httpx.AsyncClient] = []
-            with self._lock:
-                # clients of event loops that are gone: their connections died with the loop; drop them
-                for gone in [lp for lp in self._async if lp.is_closed()]:
-                    del self._async[gone]
-                per_loop = self._async.setdefault(loop, {})
-                client = per_loop.get(key)
-                if client is None:
-                    client = per_loop[key] = self._new_async(base_url, headers)
-                    while len(per_loop) > MAX_POOLS:
-                        evicted.append(per_loop.pop(next(iter(per_loop))))
-            for old in evicted:
-                task = loop.create_task(old.aclose())
-                self._closing.add(task)  # keep a reference until it is done (the loop holds only a weak one)
-                task.add_done_callback(self._closing.discard)
-        return client
+        client, evicted = per_loop.lru.lease(key, lambda: self._new_async(base_url, headers))
+        if evicted and not orphan(evicted):
+            self._spawn(loop, _aclose_all(evicted))
+        return client  # type: ignore[no-any-return]
+
+    def _loop_pools(self, loop: asyncio.AbstractEventLoop) -> _LoopPools:
+        with _lifecycle.lock:
+            gone = [lp for lp in self._async if lp.is_closed()]  # ended without shutting down async generators
+            dropped = [self._async.pop(lp) for lp in gone]
+            per_loop = self._async.get(loop)
+            if per_loop is None:
+                per_loop = self._async[loop] = _LoopPools(LeasedLRU(MAX_POOLS), LoopHook(lambda: self._loop_ended(loop)))
+        for lp_pools in dropped:  # their connections died with their loop; nothing can be awaited there
+            lp_pools.lru.drain()
+            lp_pools.hook.disarm()
+        return per_loop
+
+    async def _loop_ended(self, loop: asyncio.AbstractEventLoop) -> None:
+        with _lifecycle.lock:
+            per_loop = self._async.pop(loop, None)
+        if per_loop is not None:
+            await _aclose_all(per_loop.lru.drain())
+
+    def _spawn(self, loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]) -> None:
+        task = loop.create_task(coro)
+        self._closing.add(task)  # keep a reference until it is done (the loop holds only a weak one)
+        task.add_done_callback(self._closing.discard)
+
+    # -- calls lease the pools they use --------------------------------------------------------------
+
+    @contextmanager
+    def call(self) -> Iterator[None]:
+        """Scope of one sync attempt: the pools it uses stay open until it ends."""
+        scope, token = enter_scope()
+        try:
+            yield
+        finally:
+            _close_now(exit_scope(scope, token))
+
+    @asynccontextmanager
+    async def acall(self) -> AsyncIterator[None]:
+        """Scope of one async attempt (see :meth:`call`)."""
+        scope, token = enter_scope()
+        try:
+            yield
+        finally:
+            await _aclose_all(exit_scope(scope, token))
+
+    # -- building ------------------------------------------------------------------------------------
 
     def _new_sync(self, base_url: str, headers: Mapping[str, str]) -> httpx.Client:
+        owned = self._transport is None
         inner = self._transport or httpx.HTTPTransport(limits=self._limits(), verify=_ssl_context(base_url))
         return _PooledClient(
             base_url=base_url,
             headers={"user-agent": _USER_AGENT, **headers},
             timeout=self.timeout,
-            transport=_LimitedTransport(inner, self.max_response_bytes),
+            transport=LimitedTransport(inner, self.max_response_bytes, owned=owned),
             follow_redirects=False,
             event_hooks={"request": [_apply_call_timeout], "response": [_remember]},
             trust_env=False,
         )
 
     def _new_async(self, base_url: str, headers: Mapping[str, str]) -> httpx.AsyncClient:
+        owned = self._async_transport is None
         if self._async_transport is not None:
             inner = self._async_transport
         elif self._async_transport_factory is not None:
@@ -302,7 +357,7 @@ class HttpPools:
             base_url=base_url,
             headers={"user-agent": _USER_AGENT, **headers},
             timeout=self.timeout,
-            transport=_AsyncLimitedTransport(inner, self.max_response_bytes),
+            transport=AsyncLimitedTransport(inner, self.max_response_bytes, owned=owned),
             follow_redirects=False,
             event_hooks={"request": [_aapply_call_timeout], "response": [_aremember]},
             trust_env=False,
@@ -313,27 +368,60 @@ class HttpPools:
         # bookkeeping slower (encode/httpx#3215; measured 2.1x CPU per async mint with 100 kept alive)
         return httpx.Limits(max_connections=self.max_connections, max_keepalive_connections=min(20, self.max_connections))
 
+    # -- closing -------------------------------------------------------------------------------------
+
     def close(self) -> None:
-        """Close the sync pools and forget every event loop's async pools (close those with ``aclose``
-        inside their loop; a loop that has ended took its connections with it)."""
-        with self._lock:
-            clients, self._sync = list(self._sync.values()), {}
-            self._async = {lp: per for lp, per in self._async.items() if not lp.is_closed()}
-        for c in clients:
-            c.close()
+        """Refuse new requests; close the sync pools (a pool in use: when its call ends) and, for every event
+        loop still running, its async pools inside that loop. A loop that has ended took its connections."""
         self.closed = True
+        _close_now(self._sync_lru.retire_all())
+        with _lifecycle.lock:
+            loops = list(self._async.items())
+        for loop, per_loop in loops:
+            if loop.is_closed():
+                with _lifecycle.lock:
+                    self._async.pop(loop, None)
+                per_loop.lru.drain()
+                per_loop.hook.disarm()
+            else:
+                with suppress(RuntimeError):  # the loop closed meanwhile
+                    loop.call_soon_threadsafe(self._close_in_loop, loop, per_loop)
+
+    def _close_in_loop(self, loop: asyncio.AbstractEventLoop, per_loop: _LoopPools) -> None:
+        async def close_pools() -> None:  # retired inside the task: if the loop ends first, its hook closes them
+            await _aclose_all(per_loop.lru.retire_all())
+
+        self._spawn(loop, close_pools())
 
     async def aclose(self) -> None:
+        """:meth:`close`, awaiting the running loop's async pools."""
         import asyncio
 
+        self.closed = True
         loop = asyncio.get_running_loop()
-        with self._lock:
-            clients = list(self._async.pop(loop, {}).values())
-        for c in clients:
-            await c.aclose()
+        with _lifecycle.lock:
+            per_loop = self._async.pop(loop, None)
+        if per_loop is not None:
+            per_loop.hook.disarm()  # pools still leased are closed when their call ends
+            await _aclose_all(per_loop.lru.retire_all())
+        self.close()
 
     def open_async_loops(self) -> int:
+        """How many event loops still have pools (a loop's pools go when it ends)."""
         return len(self._async)
+
+
+def _close_now(pools: list[Pool]) -> None:
+    for pool in pools:
+        pool.resource.close()
+
+
+async def _aclose_all(pools: list[Pool]) -> None:
+    for pool in pools:
+        try:
+            await pool.resource.aclose()
+        except Exception:  # pragma: no cover - closing must not fail a call or a loop's shutdown
+            logging.getLogger("anytoken").debug("closing an async pool failed", exc_info=True)
 
 
 def _default_async_transport(limits: httpx.Limits, backend: str, context: ssl.SSLContext | None = None) -> httpx.AsyncBaseTransport:
@@ -371,98 +459,13 @@ class HttpSession:
         """The same pools bound to another base URL (e.g. a token endpoint found by discovery)."""
         return HttpSession(self._pools, base_url)
 
+    def call(self) -> AbstractContextManager[None]:
+        """Scope of one sync attempt (used by the Client): pools it uses are not closed under it."""
+        return self._pools.call()
+
+    def acall(self) -> AbstractAsyncContextManager[None]:
+        """Scope of one async attempt (used by the Client)."""
+        return self._pools.acall()
+
     def __repr__(self) -> str:
         return f"HttpSession({self.base_url!r})"
-
-
-# -- response size limit -------------------------------------------------------------------------
-
-
-def _declared_length(response: httpx.Response) -> int | None:
-    value = response.headers.get("content-length")
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return None
-
-
-class _CappedStream(httpx.SyncByteStream):
-    __slots__ = ("_inner", "_limit")
-
-    def __init__(self, inner: httpx.SyncByteStream, limit: int) -> None:
-        self._inner = inner
-        self._limit = limit
-
-    def __iter__(self) -> Iterator[bytes]:
-        seen = 0
-        for chunk in self._inner:
-            seen += len(chunk)
-            _check_deadline()
-            if seen > self._limit:
-                raise ResponseTooLargeError(self._limit)
-            yield chunk
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class _AsyncCappedStream(httpx.AsyncByteStream):
-    __slots__ = ("_inner", "_limit")
-
-    def __init__(self, inner: httpx.AsyncByteStream, limit: int) -> None:
-        self._inner = inner
-        self._limit = limit
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        seen = 0
-        async for chunk in self._inner:
-            seen += len(chunk)
-            _check_deadline()
-            if seen > self._limit:
-                raise ResponseTooLargeError(self._limit)
-            yield chunk
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-class _LimitedTransport(httpx.BaseTransport):
-    """Wraps a transport; refuses bodies above ``limit`` bytes without reading them whole."""
-
-    def __init__(self, inner: httpx.BaseTransport, limit: int) -> None:
-        self.inner = inner
-        self.limit = limit
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self.inner.handle_request(request)
-        length = _declared_length(response)
-        if length is not None and length > self.limit:
-            response.close()
-            raise ResponseTooLargeError(self.limit)
-        assert isinstance(response.stream, httpx.SyncByteStream)
-        response.stream = _CappedStream(response.stream, self.limit)
-        return response
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-class _AsyncLimitedTransport(httpx.AsyncBaseTransport):
-    def __init__(self, inner: httpx.AsyncBaseTransport, limit: int) -> None:
-        self.inner = inner
-        self.limit = limit
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        length = _declared_length(response)
-        if length is not None and length > self.limit:
-            await response.aclose()
-            raise ResponseTooLargeError(self.limit)
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _AsyncCappedStream(response.stream, self.limit)
-        return response
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()

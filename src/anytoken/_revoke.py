@@ -113,7 +113,8 @@ class RevokingMixin:
             failure: Attempt | None = None
             result: object = None
             try:
-                result = caller(request=request)
+                with request.http.call():  # the pools it uses stay open until the attempt ends
+                    result = caller(request=request)
             except Exception as exc:  # one translation boundary, as for minting
                 failure = self._translate(exc, request)
             if failure is None:
@@ -147,8 +148,9 @@ class RevokingMixin:
             failure: Attempt | None = None
             result: object = None
             try:
-                awaitable = caller(request=request)
-                result = None if awaitable is None else await awaitable
+                async with request.http.acall():
+                    awaitable = caller(request=request)
+                    result = None if awaitable is None else await awaitable
             except Exception as exc:
                 failure = self._translate(exc, request)
             if failure is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -12,9 +13,11 @@ from .retry import RetryPolicy
 from .tokens import Token
 
 __all__ = [
+    "aclose",
     "acreate_token",
     "aget_token",
     "arevoke_token",
+    "close",
     "create_token",
     "default_client",
     "get_token",
@@ -25,23 +28,73 @@ __all__ = [
 
 _client: Client | None = None
 _lock = threading.Lock()
+_atexit_registered = False
+_built = False  # the current default client was built here (so it is ours to close)
 
 
 def default_client() -> Client:
-    """The process-wide client behind :func:`create_token` (environment variables, default timeout)."""
-    global _client
-    if _client is None:
+    """The process-wide client behind :func:`create_token` (environment variables, default timeout).
+
+    Closed at interpreter exit; :func:`close` / :func:`aclose` close it sooner (a later call builds a new one).
+    """
+    global _client, _atexit_registered, _built
+    client = _client
+    if client is None or client.closed:
         with _lock:
-            if _client is None:
-                _client = Client()
-    return _client
+            if _client is None or _client.closed:
+                _client, _built = Client(), True
+                if not _atexit_registered:
+                    atexit.register(_close_at_exit)
+                    _atexit_registered = True
+            client = _client
+    return client
 
 
 def set_default_client(client: Client | None) -> None:
-    """Replace (or, with None, reset) the process-wide default client."""
-    global _client
+    """Replace (or, with None, reset) the process-wide default client.
+
+    A default client that :func:`default_client` built is closed when replaced; one you set stays yours.
+    """
+    global _client, _built
     with _lock:
-        _client = client
+        old, _client = (_client if _built else None), client
+        _built = False
+    if old is not None and old is not client:
+        old.close()
+
+
+def _take_default() -> Client | None:
+    global _client, _built
+    with _lock:
+        client, _client, _built = _client, None, False
+    return client
+
+
+def close() -> None:
+    """Close the default client's connections (sync code; done at interpreter exit anyway).
+
+    A later module-level call builds a new default client.
+    """
+    client = _take_default()
+    if client is not None:
+        client.close()
+
+
+async def aclose() -> None:
+    """Close the default client's connections from async code: ``await anytoken.aclose()``.
+
+    The connections of an event loop are also closed when that loop ends (``asyncio.run``), so this is needed
+    only to release them earlier. A later module-level call builds a new default client.
+    """
+    client = _take_default()
+    if client is not None:
+        await client.aclose()
+
+
+def _close_at_exit() -> None:
+    client = _client
+    if client is not None:
+        client.close()
 
 
 def create_token(

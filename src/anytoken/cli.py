@@ -12,12 +12,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
-from .errors import AnytokenError, InvalidParameterError, UsageError
-
-if TYPE_CHECKING:
-    from .declarations import TokenKind
+from ._cli_params import RULES, provider_params
+from .errors import AnytokenError, UsageError
 
 __all__ = ["main"]
 
@@ -25,8 +23,21 @@ PROG = "anytoken"
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # `--time 5` must not become --timeout (providers have params too)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+class _Once(argparse.Action):
+    """An option given at most once: a repeated ``--kind`` is a usage error, not "the last one wins"."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"{option} given twice")
+        setattr(namespace, self.dest, values)
 
 
 def _build_parser() -> _Parser:
@@ -40,11 +51,13 @@ def _build_parser() -> _Parser:
         help="mint a token: anytoken create PROVIDER [--kind K] [--PARAM VALUE ...]",
         description="Mint a token. Provider parameters are passed as --name value (see `anytoken providers --all`). "
         "Credentials come from the environment variables `anytoken providers` lists.",
+        epilog=RULES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     c.add_argument("provider")
-    c.add_argument("--kind", help="token kind (default: the provider's first)")
-    c.add_argument("--base-url", help="override the provider's base URL")
-    c.add_argument("--timeout", type=float, help="seconds per HTTP attempt")
+    c.add_argument("--kind", action=_Once, help="token kind (default: the provider's first)")
+    c.add_argument("--base-url", action=_Once, help="override the provider's base URL")
+    c.add_argument("--timeout", action=_Once, type=float, help="seconds per HTTP attempt")
     c.add_argument("--json", action="store_true", help="print JSON with kind, expiry and metadata (the value included)")
     sub.add_parser("token", help="print a token from the encrypted cache your shells share (mint only when none is fresh)", add_help=False)
     sub.add_parser("cache", help="list (masked) or clear the token cache of `anytoken token`", add_help=False)
@@ -191,58 +204,10 @@ def _create(args: argparse.Namespace, rest: list[str]) -> int:
 
     client = default_client()
     info = client.registry.provider(args.provider)
-    params = _params(rest)
-    kind = args.kind
-    if kind is None and "type" in params and all(k.param("type") is None for k in info.kinds):
-        kind = str(params.pop("type"))  # `--type backend` reads naturally for Unleash-style providers
-    params = _declared_names(params, info.kind(kind))
+    kind, params = provider_params(info, args.kind, rest)
     token = client.create_token(args.provider, kind=kind, base_url=args.base_url, timeout=args.timeout, **params)
     if args.json:
         print(json.dumps(token.to_dict(reveal=True), indent=2, default=str))
     else:
         print(token.value)
     return 0
-
-
-def _params(rest: list[str]) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    i = 0
-    while i < len(rest):
-        item = rest[i]
-        if not item.startswith("--") or item == "--":
-            raise InvalidParameterError([(_short(item), "expected --name value")])
-        name, eq, value = item[2:].partition("=")
-        if not eq:
-            if i + 1 >= len(rest) or rest[i + 1].startswith("--"):
-                value = "true"  # a bare flag
-            else:
-                i += 1
-                value = rest[i]
-        key = name.replace("-", "_")
-        if not key or not key.replace("_", "").isalnum():
-            raise InvalidParameterError([(_short(name), "is not a parameter name")])
-        params[key] = _value(value)
-        i += 1
-    return params
-
-
-def _declared_names(params: dict[str, Any], kind: TokenKind) -> dict[str, Any]:
-    """Map CLI spellings onto declared names: ``--expires-in`` finds ``expiresIn``, ``--user-id`` ``user_id``."""
-    declared = {p.name.replace("_", "").lower(): p.name for p in kind.params}
-    out: dict[str, Any] = {}
-    for key, value in params.items():
-        name = key if kind.param(key) is not None else declared.get(key.replace("_", "").lower(), key)
-        if name in out:
-            raise InvalidParameterError([(name, "given twice")], provider=None, kind=kind.name)
-        out[name] = value
-    return out
-
-
-def _value(text: str) -> Any:
-    stripped = text.strip()
-    if stripped[:1] in ("[", "{"):
-        try:
-            return json.loads(stripped)
-        except ValueError:
-            return text
-    return text

@@ -32,7 +32,7 @@ from .errors import (
     ProviderError,
     ProviderUnavailableError,
 )
-from .plugins import Registry, default_registry
+from .plugins import Registry, registry_for
 from .retry import Attempt, RetryPolicy, classify
 from .tokens import RevokeRequest, Token, TokenRequest
 
@@ -60,15 +60,25 @@ class Client(CachingMixin, RevokingMixin):
     :param retry: the :class:`~anytoken.RetryPolicy` (attempts, backoff, overall deadline).
     :param base_urls: provider -> base URL, overriding defaults and environment variables.
     :param credentials: provider -> {field: value} (or a single value for one-credential kinds).
-    :param env: where environment variables are read (default ``os.environ``, read at call time).
+    :param env: where environment variables are read (default ``os.environ``, read at call time; the plugin
+        selection, ``ANYTOKEN_PLUGINS`` and its siblings, is read once, here).
     :param plugins: provider -> distribution, choosing between plugins that claim the same provider.
     :param allow_insecure_http: allow plain ``http://`` base URLs to non-loopback hosts.
     :param max_response_bytes: larger provider answers are refused without being read whole.
-    :param transport / async_transport: httpx transports to use (tests, proxies, custom stacks).
+    :param transport / async_transport: httpx transports to use (tests, proxies, custom stacks). A transport
+        you pass stays yours: the Client never closes it (not on eviction, not in ``close``); close it yourself.
+
+    Lifecycle: ``close()`` / ``await aclose()`` (or ``with`` / ``async with``) release every pooled connection;
+    a closed Client refuses further calls with :class:`~anytoken.errors.ClientClosedError`. The async pools of
+    an event loop are closed inside that loop when it ends (``asyncio.run``, ``asyncio.Runner``), so a Client
+    used from repeated ``asyncio.run`` calls needs no ``aclose`` per loop. Up to 32 connection pools are kept
+    (one per base URL and credential set, per event loop for async); beyond that the least recently used is
+    closed, after the calls still using it end.
     :param audit_log: write one JSON line per mint attempt to the ``anytoken.audit`` logger.
     :param cache: the :class:`~anytoken.cache.TokenCache` behind ``get_token`` (default: in memory;
         ``TokenCache(RedisBackend(...))`` shares tokens across processes).
-    :param registry: the plugin registry (default: the process-wide one).
+    :param registry: the plugin registry (default: the one for ``env`` and ``plugins``, see
+        :func:`anytoken.plugins.registry_for`: the process-wide one unless they select other plugins).
     """
 
     def __init__(
@@ -95,7 +105,7 @@ class Client(CachingMixin, RevokingMixin):
         self._env = env
         self.base_urls = dict(base_urls or {})
         self._credentials = {p: (v if isinstance(v, str) else dict(v)) for p, v in (credentials or {}).items()}
-        self.registry = registry or (Registry(choices=plugins) if plugins else default_registry())
+        self.registry = registry or registry_for(self.env, choices=plugins)
         self.allow_insecure_http = (
             _truthy(self.env.get("ANYTOKEN_ALLOW_INSECURE_HTTP")) if allow_insecure_http is None else allow_insecure_http
         )
@@ -103,6 +113,7 @@ class Client(CachingMixin, RevokingMixin):
         self._transport = transport
         self._async_transport = async_transport
         self._pools: HttpPools | None = None
+        self._closed = False
         self._cache: TokenCache | None = cache
         self._init_lock = threading.RLock()
         self._auditors: list[Any] = []
@@ -154,13 +165,28 @@ class Client(CachingMixin, RevokingMixin):
             )
         return self._pools
 
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`close` / :meth:`aclose`: every further call raises ``ClientClosedError``."""
+        return self._closed
+
+    def _check_open(self) -> None:
+        if self._closed:
+            from .errors import ClientClosedError
+
+            raise ClientClosedError()
+
     def close(self) -> None:
+        """Close the pooled connections and the cache's (a pool in use is closed when its call ends)."""
+        self._closed = True
         if self._cache is not None:
             self._cache.close()
         if self._pools is not None:
             self._pools.close()
 
     async def aclose(self) -> None:
+        """:meth:`close`, also awaiting the running event loop's connections."""
+        self._closed = True
         if self._cache is not None:
             await self._cache.aclose()
         if self._pools is not None:
@@ -197,6 +223,7 @@ class Client(CachingMixin, RevokingMixin):
         params: Mapping[str, Any] | None = None,
     ) -> TokenRequest:
         """Validate everything about a call without touching the network."""
+        self._check_open()
         info = self.registry.provider(provider)
         kind_info = info.kind(kind)
         clean = kind_info.validate(self._params_from_env(kind_info, params or {}), provider=info.name)
@@ -336,7 +363,8 @@ class Client(CachingMixin, RevokingMixin):
             d_token = call_deadline.set(deadline)
             failure: Attempt | None = None
             try:
-                token = self._check_result(request, create(request=request))
+                with request.http.call():  # the pools this attempt uses stay open until it ends
+                    token = self._check_result(request, create(request=request))
             except Exception as exc:  # every failure is translated at this one boundary
                 failure = self._translate(exc, request)
             finally:
@@ -371,14 +399,15 @@ class Client(CachingMixin, RevokingMixin):
             d_token = call_deadline.set(deadline)
             failure: Attempt | None = None
             try:
-                awaitable = acreate(request=request)
-                if awaitable is None:
-                    token = self._check_result(request, None)
-                else:
-                    left = None if deadline is None else max(deadline - time.monotonic(), 0.001)
-                    async with asyncio.timeout(left):
-                        result = await awaitable
-                    token = self._check_result(request, result)
+                async with request.http.acall():
+                    awaitable = acreate(request=request)
+                    if awaitable is None:
+                        token = self._check_result(request, None)
+                    else:
+                        left = None if deadline is None else max(deadline - time.monotonic(), 0.001)
+                        async with asyncio.timeout(left):
+                            result = await awaitable
+                        token = self._check_result(request, result)
             except Exception as exc:  # CancelledError (a BaseException) from the caller propagates
                 failure = self._translate(exc, request)
             finally:

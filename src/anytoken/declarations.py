@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 import attrs
 
-from .errors import InvalidParameterError, PluginError, UnknownKindError
+from .errors import InvalidParameterError, PluginError, UnknownKindError, did_you_mean
 
-__all__ = ["CredentialField", "Param", "ParamType", "ProviderInfo", "TokenKind"]
+__all__ = ["CredentialField", "Param", "ParamType", "ProviderInfo", "TokenKind", "parse_json_text"]
 
 ParamType = Literal["str", "int", "float", "bool", "json", "str_list", "datetime", "object"]
 _PARAM_TYPES: frozenset[str] = frozenset(ParamType.__args__)  # type: ignore[attr-defined]
@@ -32,7 +32,8 @@ class Param:
     """One parameter of a token kind.
 
     ``type`` is one of ``str, int, float, bool, json`` (any JSON-serialisable value), ``str_list``,
-    ``datetime`` (timezone-aware, ISO 8601 accepted) or ``object`` (a JSON object). ``choices`` limits
+    ``datetime`` (timezone-aware, ISO 8601 accepted) or ``object`` (a JSON object). A ``str`` given for a
+    ``json`` or ``object`` param is JSON text and must parse (a JSON string is passed quoted: ``'"text"'``). ``choices`` limits
     a ``str``; ``minimum``/``maximum`` bound numbers. ``TokenKind(extra_params=True)`` lets undeclared params through
     (validated as JSON-serialisable) for providers that carry free-form configuration. ``env`` lists
     environment variables read (first set wins) when the call does not give the parameter.
@@ -122,12 +123,22 @@ def _bool(v: Any) -> bool:
 
 def _json(v: Any) -> Any:
     if isinstance(v, str):
-        try:
-            return json.loads(v)
-        except ValueError:
-            return v
+        v = parse_json_text(v)
     _json_check(v)
     return v
+
+
+def parse_json_text(text: str) -> Any:
+    """A ``str`` given for a ``json``/``object`` param is JSON text, from the API and the CLI alike: a JSON
+    string value is passed quoted (``'"text"'``, i.e. ``json.dumps("text")``), never as bare text."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"is not valid JSON ({exc.msg} at character {exc.pos + 1}); pass JSON text, a string quoted: '\"text\"'"
+        ) from None
+    except (ValueError, RecursionError):
+        raise ValueError("is not valid JSON") from None
 
 
 def _json_check(v: Any) -> None:
@@ -139,10 +150,7 @@ def _json_check(v: Any) -> None:
 
 def _object(v: Any) -> dict[str, Any]:
     if isinstance(v, str):
-        try:
-            v = json.loads(v)
-        except ValueError:
-            raise ValueError("expected a JSON object") from None
+        v = parse_json_text(v)
     if not isinstance(v, Mapping):
         raise TypeError(f"expected a JSON object, got {type(v).__name__}")
     out = dict(v)
@@ -247,7 +255,8 @@ class TokenKind:
                         problems.append((name, str(exc)))
                 else:
                     known = ", ".join(p.name for p in self.params) or "none"
-                    problems.append((name, f"unknown parameter (known: {known})"))
+                    hint = did_you_mean(name, (p.name for p in self.params))
+                    problems.append((name, f"unknown parameter (known: {known}).{hint}" if hint else f"unknown parameter (known: {known})"))
                 continue
             coerced, why = p.check(value)
             if why:

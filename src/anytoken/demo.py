@@ -72,10 +72,7 @@ def run_demo(*, json_output: bool = False) -> int:
 
 
 async def _amint(client: Any, provider: str, kind: str, params: dict[str, Any]) -> Any:
-    try:
-        return await client.acreate_token(provider, kind=kind, **params)
-    finally:
-        await client.aclose()
+    return await client.acreate_token(provider, kind=kind, **params)  # the loop's pools close when asyncio.run ends
 
 
 def _table(rows: list[dict[str, Any]]) -> None:

@@ -10,7 +10,9 @@
     │   ├── MissingCredentialError     a credential is neither passed nor in its environment variable
     │   ├── MissingBaseURLError        a per-customer base URL (Qrvey, Unleash) is not configured
     │   ├── InsecureTransportError     a secret would travel over plain http:// to a non-loopback host
-    │   └── ProviderConflictError      two distributions claim one provider name and none was chosen
+    │   ├── ProviderConflictError      two distributions claim one provider name and none was chosen
+    │   ├── ClientClosedError          the Client was closed: it never opens connections again
+    │   └── WaitWouldDeadlockError     sync get_token on an event loop's thread, its token minted on that loop
     ├── ProviderError                  the provider refused, failed or could not be reached (CLI exit 1)
     │   ├── AuthenticationError        401/403: the key is wrong, revoked or lacks permission
     │   ├── NotFoundError              404: a path id (credential, session, project ...) does not exist
@@ -29,12 +31,13 @@ that look like the caller's credentials are scrubbed by :func:`scrub` before the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = [
     "AmbiguousMintError",
     "AnytokenError",
     "AuthenticationError",
+    "ClientClosedError",
     "DeadlineExceededError",
     "InsecureTransportError",
     "InvalidParameterError",
@@ -51,6 +54,7 @@ __all__ = [
     "UnknownKindError",
     "UnknownProviderError",
     "UsageError",
+    "WaitWouldDeadlockError",
     "scrub",
 ]
 
@@ -123,29 +127,52 @@ class UsageError(AnytokenError):
     exit_code = 2
 
 
+def close_names(name: str, candidates: Iterable[str]) -> list[str]:
+    """The (at most 3) ``candidates`` closest to ``name`` (difflib), best first."""
+    import difflib
+
+    return difflib.get_close_matches(str(name).lower(), sorted(set(candidates)), n=3, cutoff=0.6)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """`` Did you mean 'x'?`` (or ``'x' or 'y'``) naming the closest ``candidates``; ``""`` when none is close."""
+    close = close_names(name, candidates)
+    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
 class UnknownProviderError(UsageError):
-    """No installed plugin serves the provider name."""
+    """No installed plugin serves the provider name.
 
-    def __init__(self, provider: str, available: Sequence[str]) -> None:
+    ``known`` maps first-party provider names to their distributions: only such a name (typed exactly, or
+    the closest match when no installed name is close) is ever suggested as a ``pip install``. A package
+    name is never built from what the user typed: a typo would name a package anyone could publish.
+    """
+
+    def __init__(
+        self, provider: str, available: Sequence[str], *, known: Mapping[str, str] | None = None, disabled: bool = False
+    ) -> None:
         names = ", ".join(sorted(available)) or "none"
-        safe = scrub(provider[:60])
-        super().__init__(
-            f"Provider {safe!r} not found. Available providers: {names}. "
-            f"To add one, install its plugin, e.g. `pip install anytoken-{_dist_suffix(safe)}`."
-        )
+        safe = scrub(str(provider)[:60])
+        not_installed = {k: v for k, v in (known or {}).items() if k not in available}
+        if disabled:
+            hint = " It is installed, but ANYTOKEN_PLUGINS does not allow it."
+        elif provider in not_installed:
+            hint = f" Its plugin is not installed: `pip install {not_installed[provider]}`."
+        elif close_names(safe, available):
+            hint = did_you_mean(safe, available)
+        elif close := close_names(safe, not_installed):
+            hint = f" Did you mean {close[0]!r}? Its plugin is not installed: `pip install {not_installed[close[0]]}`."
+        else:
+            hint = " `anytoken providers` lists the installed providers and their kinds."
+        super().__init__(f"Provider {safe!r} not found.{hint} Installed providers: {names}.")
         self.available = tuple(sorted(available))
-
-
-def _dist_suffix(name: str) -> str:
-    cleaned = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
-    return cleaned or "NAME"
 
 
 class UnknownKindError(UsageError):
     """The provider has no token kind of that name."""
 
     def __init__(self, provider: str, kind: str, available: Sequence[str], *, hint: str | None = None) -> None:
-        extra = f" {hint}" if hint else ""
+        extra = f" {hint}" if hint else did_you_mean(kind, available)
         super().__init__(
             f"Unknown token kind {scrub(kind[:60])!r}. Kinds of {provider}: {', '.join(available)}.{extra}",
             provider=provider,
@@ -189,6 +216,21 @@ class MissingBaseURLError(UsageError):
 
 class InsecureTransportError(UsageError):
     """A secret would be sent over plain HTTP to a host that is not loopback."""
+
+
+class ClientClosedError(UsageError):
+    """The :class:`~anytoken.Client` was closed; a closed client never opens connections again."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "cannot mint: this anytoken Client has been closed. Create a new Client, or keep every call inside "
+            "`with Client() as client:` / `async with Client() as client:`"
+        )
+
+
+class WaitWouldDeadlockError(UsageError):
+    """A sync call on an event loop's thread would wait for an async mint running on that same loop."""
 
 
 class NotRevocableError(UsageError):

@@ -18,7 +18,10 @@ own distributions: another distribution must be chosen explicitly to serve them.
 
 Environment: ``ANYTOKEN_PLUGINS`` (comma-separated allow-list of provider or distribution names),
 ``ANYTOKEN_DISABLE_PLUGINS`` (``1`` turns entry-point loading off: only plugins registered in code),
-``ANYTOKEN_STRICT_PLUGINS``, ``ANYTOKEN_PROVIDER_<NAME>``.
+``ANYTOKEN_STRICT_PLUGINS``, ``ANYTOKEN_PROVIDER_<NAME>``. They are read from the mapping the registry is
+given (``Client(env=...)``: :func:`registry_for`), ``os.environ`` otherwise. Each distinct selection
+(:class:`Selection`) gets one registry, cached; the process-wide :func:`default_registry` serves every
+client whose environment selects what it does.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import os
 import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -40,7 +44,7 @@ if TYPE_CHECKING:
     from ._entry_points import FoundEntryPoint as EntryPoint
     from .sandbox.model import SandboxProvider
 
-__all__ = ["BUILTIN_PROVIDERS", "AnytokenPluginWarning", "PluginRecord", "Registry", "default_registry"]
+__all__ = ["BUILTIN_PROVIDERS", "AnytokenPluginWarning", "PluginRecord", "Registry", "Selection", "default_registry", "registry_for"]
 
 ENTRY_POINT_GROUP = "anytoken"
 
@@ -89,6 +93,44 @@ def _norm(name: str) -> str:
     return name.strip().lower().replace("_", "-")
 
 
+_CHOICE_PREFIX = "ANYTOKEN_PROVIDER_"
+
+
+@attrs.frozen
+class Selection:
+    """Which plugins a registry may load: everything the environment variables above decide (hashable)."""
+
+    use_entry_points: bool = True
+    allow: frozenset[str] | None = None
+    strict: bool = False
+    choices: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        entry_points: bool | None = None,
+        allow: Iterable[str] | None = None,
+        choices: Mapping[str, str] | None = None,
+        strict: bool | None = None,
+    ) -> Selection:
+        """The selection of ``environ`` (default ``os.environ``); explicit arguments win over variables."""
+        env = os.environ if environ is None else environ
+        use_eps = (not _truthy(env.get("ANYTOKEN_DISABLE_PLUGINS"))) if entry_points is None else entry_points
+        allow_env = env.get("ANYTOKEN_PLUGINS")
+        if allow is None and allow_env is not None:
+            allow = [a for a in allow_env.split(",") if a.strip()]
+        chosen = {k[len(_CHOICE_PREFIX) :].lower().replace("_", "-"): v for k, v in env.items() if k.startswith(_CHOICE_PREFIX) and v}
+        chosen.update(choices or {})
+        return cls(
+            use_eps,
+            None if allow is None else frozenset(_norm(a) for a in allow),
+            _truthy(env.get("ANYTOKEN_STRICT_PLUGINS")) if strict is None else strict,
+            frozenset(chosen.items()),
+        )
+
+
 class Registry:
     """Which plugins exist, which are loaded, and which plugin serves each provider.
 
@@ -103,18 +145,15 @@ class Registry:
         choices: Mapping[str, str] | None = None,
         strict: bool | None = None,
         environ: Mapping[str, str] | None = None,
+        selection: Selection | None = None,
     ) -> None:
-        env = os.environ if environ is None else environ
-        self.use_entry_points = (not _truthy(env.get("ANYTOKEN_DISABLE_PLUGINS"))) if entry_points is None else entry_points
-        allow_env = env.get("ANYTOKEN_PLUGINS")
-        if allow is None and allow_env is not None:
-            allow = [a for a in allow_env.split(",") if a.strip()]
-        self.allow: frozenset[str] | None = None if allow is None else frozenset(_norm(a) for a in allow)
-        self.strict = _truthy(env.get("ANYTOKEN_STRICT_PLUGINS")) if strict is None else strict
-        self.choices: dict[str, str] = {
-            k[len("ANYTOKEN_PROVIDER_") :].lower().replace("_", "-"): v for k, v in env.items() if k.startswith("ANYTOKEN_PROVIDER_") and v
-        }
-        self.choices.update({k: v for k, v in (choices or {}).items()})
+        if selection is None:
+            selection = Selection.from_env(environ, entry_points=entry_points, allow=allow, choices=choices, strict=strict)
+        self.selection = selection
+        self.use_entry_points = selection.use_entry_points
+        self.allow: frozenset[str] | None = selection.allow
+        self.strict = selection.strict
+        self.choices: dict[str, str] = dict(selection.choices)
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self._lock = threading.RLock()
@@ -194,10 +233,10 @@ class Registry:
 
     def _resolve(self, provider: str) -> PluginRecord:
         if not isinstance(provider, str) or provider not in self.records():
-            raise UnknownProviderError(str(provider), self.names())
+            raise UnknownProviderError(str(provider), self.names(), known=BUILTIN_PROVIDERS)
         candidates = [r for r in self.records()[provider] if r.status != "disabled"]
         if not candidates:
-            raise UnknownProviderError(provider, self.names())
+            raise UnknownProviderError(provider, self.names(), disabled=True)
         chosen = self.choices.get(provider)
         if chosen is not None:
             picked = [r for r in candidates if _norm(r.distribution or "") == _norm(chosen)]
@@ -404,13 +443,39 @@ _default_lock = threading.Lock()
 
 
 def default_registry() -> Registry:
-    """The process-wide registry used by the module-level API."""
+    """The process-wide registry used by the module-level API (its selection read from ``os.environ`` once)."""
     global _default
     if _default is None:
         with _default_lock:
             if _default is None:
                 _default = Registry()
     return _default
+
+
+_MAX_REGISTRIES = 32
+_registries: OrderedDict[Selection, Registry] = OrderedDict()
+
+
+def registry_for(environ: Mapping[str, str] | None = None, *, choices: Mapping[str, str] | None = None) -> Registry:
+    """The registry for the plugin selection of ``environ`` (default ``os.environ``) and ``choices``.
+
+    :func:`default_registry` when the selection is the same as its own; otherwise one registry per distinct
+    selection, kept in a small LRU cache (an evicted registry stays valid for the clients holding it).
+    Plugins registered in code on one registry are not seen by the others.
+    """
+    selection = Selection.from_env(environ, choices=choices)
+    default = default_registry()
+    if selection == default.selection:
+        return default
+    with _default_lock:
+        registry = _registries.get(selection)
+        if registry is None:
+            registry = _registries[selection] = Registry(selection=selection)
+            while len(_registries) > _MAX_REGISTRIES:
+                _registries.popitem(last=False)
+        else:
+            _registries.move_to_end(selection)
+        return registry
 
 
 Registry.default = staticmethod(default_registry)  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@
   with ``monkeypatch`` (returns them as a dict).
 
 The sandbox is imported inside the fixtures, so merely having anytoken installed costs pytest nothing.
+``ANYTOKEN_REQUIRE`` (see :mod:`anytoken.required_areas`) turns skips of the areas it names into failures.
 """
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from anytoken.required_areas import (  # noqa: F401 - hooks: ANYTOKEN_REQUIRE turns skips of required areas into failures
+    pytest_collection_modifyitems,
+    pytest_runtest_makereport,
+    pytest_terminal_summary,
+)
 
 if TYPE_CHECKING:
     from anytoken.sandbox import Sandbox

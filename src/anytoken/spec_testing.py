@@ -135,9 +135,15 @@ def recording_sandbox(provider: SandboxProvider, **sandbox_options: Any) -> Iter
 # -- recording at the client ---------------------------------------------------------------------------
 
 
+_NO_KEEPALIVE = httpx.Limits(max_keepalive_connections=0)
+
+
 class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """A real HTTP transport, sync and async, that keeps every ``(request, response)`` pair in
     :attr:`exchanges` (both bodies read, so they can be inspected after the client is closed).
+
+    It keeps no idle connection (each exchange closes its own), so it leaks none whoever closes it: an
+    ``anytoken.Client`` never closes a transport it was given.
 
     Pass a shared list to collect several clients' traffic in one place.
     """
@@ -149,7 +155,7 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self._sync is None:
-            self._sync = httpx.HTTPTransport()
+            self._sync = httpx.HTTPTransport(limits=_NO_KEEPALIVE)
         request.read()
         response = self._sync.handle_request(request)
         content = response.read()
@@ -158,7 +164,7 @@ class RecordingTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._async is None:
-            self._async = httpx.AsyncHTTPTransport()
+            self._async = httpx.AsyncHTTPTransport(limits=_NO_KEEPALIVE)
         await request.aread()
         response = await self._async.handle_async_request(request)
         content = await response.aread()
@@ -226,13 +232,19 @@ def load_spec(path: Path, *, skip_if_absent: bool = True) -> Spec:
     """The OpenAPI document at ``path`` (JSON for ``.json``, else YAML), ``$ref`` s left as they are.
 
     When the file is absent the calling test is skipped (``pytest.skip``), or ``FileNotFoundError`` is
-    raised with ``skip_if_absent=False`` (for specs that must be there, such as the repository's own).
+    raised with ``skip_if_absent=False`` (for specs that must be there, such as the repository's own). An
+    absent upstream spec (:func:`upstream_spec_path`) is the ``upstream-specs`` area of
+    :func:`anytoken.required_areas.require`: a failure rather than a skip when ``ANYTOKEN_REQUIRE`` names it.
     """
     if not path.is_file():
         if not skip_if_absent:
             raise FileNotFoundError(f"spec not found: {path}")
         import pytest
 
+        if path.resolve().is_relative_to(upstream_spec_path("").resolve()):
+            from .required_areas import require
+
+            require("upstream-specs", f"spec not found: {path} (the providers' published specs live in ../shared/upstream-specs)")
         pytest.skip(f"spec not found: {path}")
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".json":

@@ -128,8 +128,7 @@ class _ConformanceChecks:
     def test_sync_and_async_agree(self, client: Client, examples: Cases) -> None:
         async def amint_all() -> dict[str, Token]:
             out = {k: await client.acreate_token(self.provider, kind=k, **p) for k, p in examples.items()}
-            await client.aclose()
-            return out
+            return out  # no aclose: the client is used again; this loop's pools close when asyncio.run ends
 
         async_tokens = asyncio.run(amint_all())
         for kind, params in examples.items():

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from anytoken.required_areas import require
+
 sys.path.insert(0, str(Path(__file__).parent))
 
 from cache_helpers import NO_REDIS, REDIS_SERVER, CachyPlugin, FakeMint, RedisServer
@@ -25,7 +27,7 @@ def cachy() -> CachyPlugin:
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     """A real redis-server of this test alone (it may be stopped and restarted)."""
     if REDIS_SERVER is None:
-        pytest.skip(NO_REDIS)
+        require("redis", NO_REDIS)
     server = RedisServer(tmp_path)
     server.start()
     try:

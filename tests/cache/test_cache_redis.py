@@ -283,6 +283,8 @@ def test_lock_holder_killed(redis_server: RedisServer) -> None:
         if holder.poll() is None:
             holder.kill()
             holder.wait(5)
+        if holder.stderr is not None:
+            holder.stderr.close()
     assert len(box) == 15 and {t.value for t in box} == {"after-kill"}  # type: ignore[attr-defined]
     assert int(admin.get("test:mints")) == 2  # the dead holder's, then one more
     assert remaining - 0.1 <= elapsed <= remaining + 1.0  # they waited for the lock to expire, not much longer
@@ -324,6 +326,9 @@ def test_discard_drops_a_revoked_token_under_every_key_in_redis(redis_server: Re
 
 async def test_adiscard_in_redis(redis_server: RedisServer, fake: FakeMint) -> None:
     b = backend(redis_server)
-    first = await TokenCache(b).aget_or_mint(KEY, fake.amint)
-    await TokenCache(b).adiscard(first)
-    assert await b.afind(first.value) == []
+    try:
+        first = await TokenCache(b).aget_or_mint(KEY, fake.amint)
+        await TokenCache(b).adiscard(first)
+        assert await b.afind(first.value) == []
+    finally:
+        await b.aclose()  # its redis.asyncio connection belongs to this test's loop

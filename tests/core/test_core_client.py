@@ -36,7 +36,30 @@ def test_async_mints(make_client: Any) -> None:
 def test_unknown_provider_lists_available(make_client: Any) -> None:
     with pytest.raises(errors.UnknownProviderError) as caught:
         make_client().create_token("nope")
-    assert "echo" in str(caught.value) and "pip install anytoken-nope" in str(caught.value)
+    assert "echo" in str(caught.value) and "pip install" not in str(caught.value)
+
+
+@pytest.mark.parametrize("typed", ["ecoh", "ech", "eecho", "Echo"])
+def test_unknown_provider_suggests_the_closest_installed_name_never_a_package_built_from_the_typo(make_client: Any, typed: str) -> None:
+    with pytest.raises(errors.UnknownProviderError) as caught:
+        make_client().create_token(typed)
+    message = str(caught.value)
+    assert "Did you mean 'echo'?" in message
+    assert "pip install" not in message and f"anytoken-{typed.lower()}" not in message
+
+
+def test_unknown_provider_close_to_a_builtin_suggests_only_its_real_distribution(make_client: Any) -> None:
+    with pytest.raises(errors.UnknownProviderError) as caught:
+        make_client().create_token("telnix")  # the test registry serves only "echo"
+    assert "Did you mean 'telnyx'?" in str(caught.value) and "`pip install anytoken-telnyx`" in str(caught.value)
+    assert "anytoken-telnix" not in str(caught.value)
+
+
+def test_unknown_kind_and_param_suggest_the_closest(make_client: Any) -> None:
+    with pytest.raises(errors.UnknownKindError, match="Did you mean 'plain'"):
+        make_client().create_token("echo", kind="plian", user="u")
+    with pytest.raises(errors.InvalidParameterError, match="Did you mean 'user'"):
+        make_client().create_token("echo", usr="u")
 
 
 def test_unknown_kind(make_client: Any) -> None:
@@ -219,9 +242,11 @@ def test_public_api_is_pinned() -> None:
         "TokenKind",
         "TokenRequest",
         "__version__",
+        "aclose",
         "acreate_token",
         "aget_token",
         "arevoke_token",
+        "close",
         "create_token",
         "default_client",
         "errors",

@@ -6,6 +6,7 @@ and fast; tests/plugins/ repeats the important ones with real pip installs in fr
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 import warnings
@@ -18,8 +19,9 @@ import pytest
 
 import anytoken
 from anytoken import errors
+from anytoken import plugins as plugins_module
 from anytoken.audit import AuditEvent
-from anytoken.plugins import AnytokenPluginWarning, Registry
+from anytoken.plugins import AnytokenPluginWarning, Registry, default_registry, registry_for
 
 GOOD = """
 import anytoken
@@ -228,3 +230,91 @@ def test_sandbox_routes_come_from_the_anytoken_sandbox_providers_hook(site: Path
     make_dist(site, "fake-alpha", "fake_alpha", code, {"alpha": "fake_alpha:plugin"})
     provided = Registry(environ={"ANYTOKEN_PLUGINS": "alpha"}).sandbox_providers()
     assert [p.name for p in provided] == ["alpha"]
+
+
+# -- Client(env=...) chooses the plugins (issue 10, defect 9): nothing read from os.environ ---------------
+
+
+@pytest.fixture
+def fresh_registries(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Registries built for this test only (the cache would keep another test's scan of ``site``)."""
+    monkeypatch.setattr(plugins_module, "_registries", type(plugins_module._registries)())
+    for name in [k for k in os.environ if k.startswith("ANYTOKEN_PROVIDER_") or k in SELECTION_VARS]:
+        monkeypatch.delenv(name)
+    yield
+
+
+SELECTION_VARS = ("ANYTOKEN_PLUGINS", "ANYTOKEN_DISABLE_PLUGINS", "ANYTOKEN_STRICT_PLUGINS")
+
+
+@pytest.fixture
+def env_client() -> Iterator[Any]:
+    """Make a Client reading only the given environment (closed after the test)."""
+    made: list[anytoken.Client] = []
+
+    def make(env: dict[str, str], *names: str, **kwargs: Any) -> anytoken.Client:
+        env = {**env, **{n.upper() + "_KEY": "k-" + n for n in names}}
+        made.append(anytoken.Client(env=env, transport=httpx.MockTransport(lambda r: httpx.Response(500)), **kwargs))
+        return made[-1]
+
+    yield make
+    for client in made:
+        client.close()
+
+
+def test_client_env_chooses_between_conflicting_distributions(site: Path, fresh_registries: None, env_client: Any) -> None:
+    make_dist(site, "fake-one", "fake_one", good("gamma", "return Token.from_value('gamma', 'api', 'one')"), {"gamma": "fake_one:plugin"})
+    make_dist(site, "fake-two", "fake_two", good("gamma", "return Token.from_value('gamma', 'api', 'two')"), {"gamma": "fake_two:plugin"})
+    assert env_client({"ANYTOKEN_PROVIDER_GAMMA": "fake-two"}, "gamma").create_token("gamma").value == "two"
+    assert env_client({"ANYTOKEN_PROVIDER_GAMMA": "fake-one"}, "gamma").create_token("gamma").value == "one"
+    with pytest.raises(errors.ProviderConflictError):  # (not env={}: the process-wide registry scanned before `site`)
+        env_client({"ANYTOKEN_PLUGINS": "gamma"}, "gamma").create_token("gamma")
+
+
+def test_client_env_allow_list_disable_and_strict(site: Path, fresh_registries: None, env_client: Any) -> None:
+    make_dist(site, "fake-alpha", "fake_alpha", good("alpha"), {"alpha": "fake_alpha:plugin"})
+    make_dist(site, "fake-zeta", "fake_zeta", good("zeta"), {"zeta": "fake_zeta:plugin"})
+    make_dist(site, "fake-beta", "fake_beta", "raise ImportError('beta is broken')\n", {"beta": "fake_beta:plugin"})
+    only_alpha = env_client({"ANYTOKEN_PLUGINS": "alpha"}, "alpha", "zeta")
+    assert only_alpha.registry.names() == ["alpha"]
+    with pytest.raises(errors.UnknownProviderError, match="ANYTOKEN_PLUGINS does not allow it"):
+        only_alpha.create_token("zeta")
+    assert env_client({"ANYTOKEN_DISABLE_PLUGINS": "1"}).registry.names() == []
+    with pytest.raises(errors.PluginError, match="beta is broken"):
+        env_client({"ANYTOKEN_STRICT_PLUGINS": "1", "ANYTOKEN_PLUGINS": "alpha,beta"}).registry.load_all()
+    with pytest.warns(AnytokenPluginWarning, match="beta"):
+        env_client({"ANYTOKEN_PLUGINS": "alpha,beta"}).registry.load_all()
+
+
+def test_one_registry_per_selection_and_the_default_when_env_selects_nothing_else(fresh_registries: None, env_client: Any) -> None:
+    default = default_registry()
+    assert env_client({}).registry is default
+    assert env_client({"UNRELATED": "x", "ANYTOKEN_AUDIT_LOG": "0"}).registry is default
+    assert env_client(dict(os.environ)).registry is default
+    allow = env_client({"ANYTOKEN_PLUGINS": "clerk"}).registry
+    assert allow is not default and allow.allow == frozenset({"clerk"})
+    assert env_client({"ANYTOKEN_PLUGINS": " Clerk ,", "OTHER": "y"}).registry is allow  # the same selection
+    chosen = env_client({}, plugins={"clerk": "anytoken-clerk"}).registry
+    assert chosen is not default and chosen.choices == {"clerk": "anytoken-clerk"}
+    assert env_client({"ANYTOKEN_PROVIDER_CLERK": "anytoken-clerk"}).registry is chosen
+    assert registry_for({"ANYTOKEN_PLUGINS": "clerk"}) is allow
+
+
+def test_client_env_selects_the_plugins_that_reach_the_sandbox(fresh_registries: None) -> None:
+    """On real sockets: the env's allow-list decides which provider may mint, whatever os.environ says."""
+    from anytoken.sandbox import Sandbox
+
+    with Sandbox() as sb:
+        env = {**sb.env(), "ANYTOKEN_PLUGINS": "telnyx"}
+        credential = sb.examples("telnyx")["credential"]
+        with anytoken.Client(env=env) as client:
+            assert client.registry.names() == ["telnyx"]
+            assert client.create_token("telnyx", **credential).value
+            with pytest.raises(errors.UnknownProviderError, match="ANYTOKEN_PLUGINS does not allow it"):
+                client.create_token("clerk")
+        assert sb.requests("telnyx") == 1 and sb.requests("clerk") == 0
+        with anytoken.Client(env={**sb.env(), "ANYTOKEN_DISABLE_PLUGINS": "1"}) as client, pytest.raises(errors.UnknownProviderError):
+            client.create_token("telnyx", **credential)
+        with anytoken.Client(env=sb.env()) as client:  # nothing selected: every installed provider
+            assert client.create_token("clerk").value
+        assert sb.requests("telnyx") == 1 and sb.requests("clerk") == 1

@@ -25,9 +25,14 @@ def test_async_pools_of_finished_event_loops_are_forgotten(make_client: Any) -> 
         await client.acreate_token("echo", user="u")
 
     for _ in range(5):
-        asyncio.run(one())  # no aclose: the loop ends with its pools
-    asyncio.run(one())
-    assert client.pools.open_async_loops() == 1  # the five finished loops were dropped
+        asyncio.run(one())  # no aclose: each loop's pools are closed when asyncio.run shuts it down
+        assert client.pools.open_async_loops() == 0
+    loop = asyncio.new_event_loop()  # a loop closed without shutting down its async generators
+    loop.run_until_complete(one())
+    loop.close()
+    assert client.pools.open_async_loops() == 1
+    asyncio.run(one())  # the closed loop is dropped
+    assert client.pools.open_async_loops() == 0
     client.close()
     assert client.pools.open_async_loops() == 0
 

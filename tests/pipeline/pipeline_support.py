@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from anytoken.required_areas import require
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = REPO_ROOT / "scripts"
@@ -35,7 +35,7 @@ def upstream(name: str) -> Path:
     """An upstream spec, or skip the test when the shared data is absent."""
     path = UPSTREAM / name
     if not path.is_file():
-        pytest.skip(f"upstream spec {path} is not available")
+        require("upstream-specs", f"upstream spec {path} is not available")
     return path
 
 

@@ -154,7 +154,4 @@ def _async_transport_name(client: anytoken.Client) -> str:
 
 
 async def _amint(client: anytoken.Client, provider: str, kind: str, params: dict[str, Any]) -> anytoken.Token:
-    try:
-        return await client.acreate_token(provider, kind=kind, **params)
-    finally:
-        await client.aclose()
+    return await client.acreate_token(provider, kind=kind, **params)  # the loop's pools close when asyncio.run ends

@@ -36,11 +36,8 @@ def test_every_demo_kind_masks_everything_reachable(anytoken_sandbox: Sandbox) -
     with anytoken_sandbox.client(env={}) as client:
 
         async def amint(provider: str, kind: str, params: dict[str, Any]) -> anytoken.Token:
-            try:
-                token: anytoken.Token = await client.acreate_token(provider, kind=kind, **params)
-                return token
-            finally:
-                await client.aclose()
+            token: anytoken.Token = await client.acreate_token(provider, kind=kind, **params)
+            return token
 
         for provider, kind, params in cases:
             secrets = _secrets(anytoken_sandbox, client, provider)

@@ -91,6 +91,9 @@ def test_main_serves_prints_exports_and_stops_on_sigterm() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        for stream in (proc.stdout, proc.stderr):  # unclosed pipes are ResourceWarnings (errors here)
+            if stream is not None:
+                stream.close()
 
 
 def test_pytest_plugin_fixtures(tmp_path: Path) -> None:

@@ -227,10 +227,7 @@ def test_sync_and_async_send_the_same_request(mock_client: Callable[[Recorder], 
     sync_token = client.create_token("qrvey", **params)
 
     async def run() -> Any:
-        try:
-            return await client.acreate_token("qrvey", **params)
-        finally:
-            await client.aclose()
+        return await client.acreate_token("qrvey", **params)
 
     async_token = asyncio.run(run())
     first, second = rec.requests

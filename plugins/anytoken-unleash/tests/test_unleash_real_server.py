@@ -2,7 +2,7 @@
 the sandbox answers what the server answers.
 
 Needs node + npm and PostgreSQL (``initdb``/``pg_ctl``); skipped with the reason when a server cannot be
-started here, or when ``ANYTOKEN_SKIP_UNLEASH=1``. The first run installs unleash-server into
+started here, or when ``ANYTOKEN_SKIP_UNLEASH=1`` (failed instead when ``ANYTOKEN_REQUIRE`` names ``unleash``). The first run installs unleash-server into
 ``~/.cache/anytoken/unleash`` (about 40 s); later runs start Unleash + PostgreSQL in about 5 s.
 """
 
@@ -25,6 +25,7 @@ from anytoken_unleash import sandbox as unleash_sandbox
 
 import anytoken
 from anytoken.errors import AuthenticationError, NotFoundError, ProviderRejectedError
+from anytoken.required_areas import require
 from anytoken.sandbox import Sandbox
 from anytoken.testing import assert_no_secret
 
@@ -46,14 +47,14 @@ def _script() -> ModuleType:
 @pytest.fixture(scope="module")
 def server() -> Iterator[Any]:
     if os.environ.get("ANYTOKEN_SKIP_UNLEASH") == "1":
-        pytest.skip("ANYTOKEN_SKIP_UNLEASH=1")
+        require("unleash", "ANYTOKEN_SKIP_UNLEASH=1")
     if not SCRIPT.is_file():
-        pytest.skip(f"{SCRIPT} not found")
+        require("unleash", f"{SCRIPT} not found")
     script = _script()
     try:
         srv = script.UnleashServer.start(timeout=150)
     except script.Unavailable as exc:
-        pytest.skip(f"no real Unleash here: {exc}")
+        require("unleash", f"no real Unleash here: {exc}")
     try:
         yield srv
     finally:
@@ -111,7 +112,7 @@ def test_api_kinds_and_errors(server: Any) -> None:
         assert caught.value.status == 403
         assert_no_secret(caught.value, server.api_token)
         if server.pat is None:
-            pytest.skip("the server script could not create a personal access token")
+            require("unleash", "the server script could not create a personal access token")
         pat = client.create_token("unleash", kind="personal", credentials=server.pat)
         assert re.fullmatch(rf"user:{HEX56}", pat.value) and pat.id and pat.expires_at is not None
         via_pat = client.create_token("unleash", credentials=pat.value)
@@ -189,7 +190,7 @@ def _run_probes(base: str, creds: dict[str, str]) -> list[tuple[int, str | None,
 
 def test_the_sandbox_answers_what_the_server_answers(server: Any) -> None:
     if server.pat is None:
-        pytest.skip("the server script could not create a personal access token")
+        require("unleash", "the server script could not create a personal access token")
     real = _run_probes(server.url, {"admin": server.api_token, "pat": server.pat, "wrong": "user:" + "0" * 56})
     with Sandbox([unleash_sandbox.sandbox_provider()]) as sb:
         emulated = _run_probes(

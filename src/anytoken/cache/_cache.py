@@ -25,11 +25,13 @@ missing / mandatory / forced   joins the flight if there is one (waits; a failur
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
-from typing import TypeVar
+from concurrent.futures import wait as _wait_for
+from typing import Any, TypeVar
 
 from ..tokens import Token
 from ._backend import AsyncLease, CacheBackend, Lease, MemoryBackend
@@ -43,6 +45,19 @@ _monotonic = time.monotonic
 _T = TypeVar("_T")
 _WARN_EVERY = 30.0
 _BUSY_BACKOFF = 0.25  # seconds between advisory attempts while another process holds the lock
+#: longest wait for another caller's mint of the same key when the waiting call has no deadline
+MAX_WAIT = 120.0
+
+
+class _Flight(Future["Token | None"]):
+    """One in-process mint that others wait on; ``loop``: the event loop of an async leader (else None)."""
+
+    loop: Any = None
+
+
+def _running_loop() -> Any:
+    aio = sys.modules.get("asyncio")  # no event loop can run before asyncio is imported
+    return aio.events._get_running_loop() if aio is not None else None
 
 
 class _Slot:
@@ -59,7 +74,7 @@ class _Slot:
 
 
 # what _decide tells a caller: (token to return, flight, lead?, slot)
-_Decision = tuple[Token | None, "Future[Token | None] | None", bool, "_Slot | None"]
+_Decision = tuple[Token | None, "_Flight | None", bool, "_Slot | None"]
 
 
 class TokenCache:
@@ -68,14 +83,24 @@ class TokenCache:
     :param backend: where tokens are stored (default: a new :class:`MemoryBackend`).
     :param refresh: the :class:`RefreshPolicy` (windows scaled to each token's lifetime).
     :param max_entries: bound of the in-process layer (expired slots go first, then the oldest).
+    :param max_wait: longest wait, in seconds, for another caller's mint of the same key when the waiting
+        call gives no ``wait`` (its deadline); past it the waiter raises ``DeadlineExceededError``.
     """
 
-    def __init__(self, backend: CacheBackend | None = None, *, refresh: RefreshPolicy | None = None, max_entries: int = 10_000) -> None:
+    def __init__(
+        self,
+        backend: CacheBackend | None = None,
+        *,
+        refresh: RefreshPolicy | None = None,
+        max_entries: int = 10_000,
+        max_wait: float = MAX_WAIT,
+    ) -> None:
         self.backend: CacheBackend = backend if backend is not None else MemoryBackend(max_entries=max_entries)
         self.refresh = refresh or RefreshPolicy()
         self.max_entries = max_entries
+        self.max_wait = max_wait
         self._slots: dict[str, _Slot] = {}
-        self._flights: dict[str, Future[Token | None]] = {}
+        self._flights: dict[str, _Flight] = {}
         self._mutex = threading.Lock()
         self._last_warning = -_WARN_EVERY
 
@@ -84,18 +109,28 @@ class TokenCache:
 
     # -- public API ---------------------------------------------------------------------------------
 
-    def get_or_mint(self, key: str, mint: Callable[[], Token], *, force_refresh: bool = False) -> Token:
-        """The cached token for ``key`` while fresh; otherwise one caller runs ``mint`` and all share it."""
+    def get_or_mint(self, key: str, mint: Callable[[], Token], *, force_refresh: bool = False, wait: float | None = None) -> Token:
+        """The cached token for ``key`` while fresh; otherwise one caller runs ``mint`` and all share it.
+
+        ``wait``: longest wait for another caller's mint (default :attr:`max_wait`). A sync call on the thread of
+        an event loop whose task is minting this key raises ``WaitWouldDeadlockError`` at once.
+        """
         if not force_refresh:
             slot = self._slots.get(key)
             if slot is not None and _monotonic() < slot.fresh:
                 return slot.token
+        until = _monotonic() + (self.max_wait if wait is None else wait)
         while True:
             token, flight, lead, slot = self._decide(key, force_refresh)
             if token is not None:
                 return token
             assert flight is not None
             if not lead:
+                if flight.loop is not None and flight.loop is _running_loop():
+                    raise _would_deadlock()
+                _wait_for([flight], timeout=max(until - _monotonic(), 0.0))
+                if not flight.done():
+                    raise _waited_too_long(wait, self.max_wait)
                 result = flight.result()  # raises the leader's error
                 if result is None:  # the leader was interrupted: try again (maybe as leader)
                     continue
@@ -111,21 +146,29 @@ class TokenCache:
             self._land(key, flight, result=token)
             return token
 
-    async def aget_or_mint(self, key: str, amint: Callable[[], Awaitable[Token]], *, force_refresh: bool = False) -> Token:
+    async def aget_or_mint(
+        self, key: str, amint: Callable[[], Awaitable[Token]], *, force_refresh: bool = False, wait: float | None = None
+    ) -> Token:
         """Async twin of :meth:`get_or_mint`; shares flights with threads and with tasks of any loop."""
         if not force_refresh:
             slot = self._slots.get(key)
             if slot is not None and _monotonic() < slot.fresh:
                 return slot.token
+        import asyncio  # here, not at import: sync users never pay for asyncio
+
+        until = _monotonic() + (self.max_wait if wait is None else wait)
         while True:
-            token, flight, lead, slot = self._decide(key, force_refresh)
+            token, flight, lead, slot = self._decide(key, force_refresh, asyncio.get_running_loop())
             if token is not None:
                 return token
             assert flight is not None
             if not lead:
-                import asyncio  # here, not at import: sync users never pay for asyncio
-
-                result = await asyncio.wrap_future(flight)  # the flight is running: a cancelled waiter cannot cancel it
+                waiting = asyncio.wrap_future(flight)  # the flight is running: a cancelled waiter cannot cancel it
+                await asyncio.wait([waiting], timeout=max(until - _monotonic(), 0.0))
+                if not waiting.done():
+                    waiting.cancel()
+                    raise _waited_too_long(wait, self.max_wait)
+                result = waiting.result()  # raises the leader's error
                 if result is None:
                     continue
                 return result
@@ -199,7 +242,7 @@ class TokenCache:
 
     # -- flights and slots --------------------------------------------------------------------------
 
-    def _decide(self, key: str, force: bool) -> _Decision:
+    def _decide(self, key: str, force: bool, loop: Any = None) -> _Decision:
         with self._mutex:
             now = _monotonic()
             slot = self._slots.get(key)
@@ -216,12 +259,13 @@ class TokenCache:
                 return None, flight, False, slot
             if advisory and slot is not None and now < slot.retry_at:
                 return slot.token, None, False, slot
-            flight = Future()
+            flight = _Flight()
+            flight.loop = loop
             flight.set_running_or_notify_cancel()
             self._flights[key] = flight
             return None, flight, True, slot
 
-    def _land(self, key: str, flight: Future[Token | None], *, result: Token | None = None, error: BaseException | None = None) -> None:
+    def _land(self, key: str, flight: _Flight, *, result: Token | None = None, error: BaseException | None = None) -> None:
         with self._mutex:
             if self._flights.get(key) is flight:
                 del self._flights[key]
@@ -426,6 +470,26 @@ class _NoLease:
 
     async def arelease(self) -> None:
         pass
+
+
+def _would_deadlock() -> Exception:
+    from ..errors import WaitWouldDeadlockError
+
+    return WaitWouldDeadlockError(
+        "get_token was called on an event loop's thread while aget_token mints the same token on that loop: "
+        "waiting would block the very loop that mint needs. In async code use `await client.aget_token(...)` "
+        "(or run the sync call in a thread with `await asyncio.to_thread(client.get_token, ...)`)"
+    )
+
+
+def _waited_too_long(wait: float | None, max_wait: float) -> Exception:
+    from ..errors import DeadlineExceededError
+
+    how = f"the call's deadline ({wait:g}s)" if wait is not None else f"TokenCache(max_wait={max_wait:g})"
+    return DeadlineExceededError(
+        f"another caller's mint of the same token did not finish within {how}; try again, or give the minting "
+        "call a RetryPolicy deadline"
+    )
 
 
 def _describe(exc: Exception) -> str:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..errors import UsageError
+from ..errors import AnytokenError, UsageError
 from ._key import cache_key
 
 if TYPE_CHECKING:
@@ -25,6 +25,11 @@ class _ClientLike(Protocol):
 
     @property
     def env(self) -> Mapping[str, str]: ...
+
+    @property
+    def retry(self) -> RetryPolicy: ...
+
+    def _check_open(self) -> None: ...
 
     def prepare(
         self,
@@ -129,6 +134,13 @@ def _key_for(
     return key
 
 
+def _located(exc: AnytokenError, provider: str, kind: str | None) -> AnytokenError:
+    """The error with the call's provider and kind when it has none (raised by the cache itself)."""
+    if exc.provider is None:
+        exc.provider, exc.kind = provider, kind
+    return exc
+
+
 class CachingMixin:
     """Cached minting for a client that has ``prepare``, ``mint``, ``amint`` and a ``cache`` (a TokenCache)."""
 
@@ -150,13 +162,18 @@ class CachingMixin:
         Only for reusable kinds; kinds whose minting creates a persistent resource need
         ``allow_persistent=True``. ``force_refresh=True`` mints a new token (one per key, however many ask).
         """
+        self._check_open()  # a closed client refuses even a cached token
         key = _key_for(self, provider, kind, credentials, base_url, params, allow_persistent)
 
         def mint() -> Token:
             request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
             return self.mint(request, timeout=timeout, retry=retry)
 
-        return self.cache.get_or_mint(key, mint, force_refresh=force_refresh)
+        wait = (retry or self.retry).deadline  # waiting for another caller's mint is bounded by this call's deadline
+        try:
+            return self.cache.get_or_mint(key, mint, force_refresh=force_refresh, wait=wait)
+        except AnytokenError as exc:
+            raise _located(exc, provider, kind) from None
 
     async def aget_token(
         self: _ClientLike,
@@ -172,13 +189,18 @@ class CachingMixin:
         **params: Any,
     ) -> Token:
         """Async twin of :meth:`get_token`."""
+        self._check_open()  # a closed client refuses even a cached token
         key = _key_for(self, provider, kind, credentials, base_url, params, allow_persistent)
 
         async def amint() -> Token:
             request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
             return await self.amint(request, timeout=timeout, retry=retry)
 
-        return await self.cache.aget_or_mint(key, amint, force_refresh=force_refresh)
+        wait = (retry or self.retry).deadline
+        try:
+            return await self.cache.aget_or_mint(key, amint, force_refresh=force_refresh, wait=wait)
+        except AnytokenError as exc:
+            raise _located(exc, provider, kind) from None
 
     def invalidate(
         self: _ClientLike,
