@@ -404,6 +404,9 @@ class Registry:
         """Load every allowed plugin (for listings and the sandbox), isolating failures."""
         out: list[PluginRecord] = []
         for name in sorted(self.records()):
+            if all(r.status == "disabled" for r in self.records()[name]):
+                out.extend(self.records()[name])  # not allowed: listed, never loaded (nor an error in strict mode)
+                continue
             try:
                 self.record(name)
             except (PluginError, ProviderConflictError, UnknownProviderError) as exc:

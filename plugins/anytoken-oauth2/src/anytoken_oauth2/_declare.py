@@ -22,7 +22,7 @@ _CLIENT_CREDS = ("client_secret", "private_key", "key_id")
 
 def _common_params() -> tuple[Param, ...]:
     return (
-        Param("scope", "json", help="Scopes: a space-separated string or a list (sent space-joined, RFC 6749 §3.3)."),
+        Param("scope", "str_list", help="Scopes: a space-separated string or a list (sent space-joined, RFC 6749 §3.3)."),
         Param("audience", "str", help="The target service's logical name (RFC 8693 audience; Auth0's API identifier)."),
         Param("resource", "str_list", help="Target resource URI(s), RFC 8707; repeatable (comma-separated on the command line)."),
         Param("extra", "object", help='Additional form fields for vendor extensions, e.g. {"organization": "org_1"}.'),

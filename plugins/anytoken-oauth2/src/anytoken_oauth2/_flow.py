@@ -69,7 +69,7 @@ def scope_list(request: TokenRequest) -> list[str] | None:
     if isinstance(value, str):
         items = value.split()
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-        items = [v.strip() for v in value]
+        items = [s for v in value for s in v.split()]  # "a b" and ["a", "b"] alike
     else:
         raise _bad(request, "scope", "must be a string or a list of strings")
     if any(not v or " " in v or any(ord(c) < 0x21 or c in '"\\' for c in v) for v in items):

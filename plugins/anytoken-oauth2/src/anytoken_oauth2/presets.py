@@ -204,7 +204,7 @@ def _google_info() -> ProviderInfo:
         "jwt_bearer",
         help="An access token for a service account (RFC 7523 assertion signed with the key file's private_key, RS256).",
         params=(
-            Param("scope", "json", required=True, help="Scopes, e.g. https://www.googleapis.com/auth/cloud-platform (string or list)."),
+            Param("scope", "str_list", required=True, help="Scopes, e.g. https://www.googleapis.com/auth/cloud-platform (string or list)."),
             Param("subject", "str", help="A user to impersonate (domain-wide delegation): the assertion's sub claim."),
         ),
         credentials=("service_account",),
