@@ -116,11 +116,17 @@ def token_from(request: TokenRequest, response: Any, scopes: list[str] | None, i
     if isinstance(parsed.issued_token_type, str):
         metadata["issued_token_type"] = parsed.issued_token_type
     secrets = {name: getattr(parsed, name) for name in ("refresh_token", "id_token") if isinstance(getattr(parsed, name), str)}
+    from anytoken import _jwt
+
+    expires_at = _expires_at(parsed.expires_in)
+    jwt_exp = _jwt.timestamp(_jwt.claims(parsed.access_token), "exp")
+    if expires_at is not None and jwt_exp is not None and jwt_exp < expires_at:
+        expires_at = jwt_exp  # the earlier of the two: expires_in counts from our clock, after the network
     return Token.from_value(
         request.provider,
         request.kind,
         parsed.access_token,
-        expires_at=_expires_at(parsed.expires_in),
+        expires_at=expires_at,
         metadata=metadata,
         raw=masked_model(parsed),
         secrets=secrets,
