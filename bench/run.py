@@ -44,7 +44,7 @@ BENCH = ROOT / "bench"
 WORKER = BENCH / "_worker.py"
 BENCH_VENV = BENCH / ".venv"
 DEV_VENV = ROOT / ".venv"
-SECTIONS = ("sync", "async", "cold", "startup", "regen", "cache", "rss", "auth")
+SECTIONS = ("sync", "async", "cold", "startup", "regen", "cache", "rss", "auth", "oauth2")
 RUNTIME_REQUIREMENTS = [
     "httpx>=0.27,<0.29",
     "attrs>=23.1",
@@ -57,7 +57,7 @@ RUNTIME_REQUIREMENTS = [
     "keyring>=24",
     "platformdirs>=4",
 ]
-SDKS = ["telnyx", "clerk-backend-api"]
+SDKS = ["telnyx", "clerk-backend-api", "authlib"]  # authlib: the oauth2 comparison (bench/oauth2.py)
 SERVER_CORE, CLIENT_CORE = 0, 1
 VERSION_DISTS = [
     "anytoken",
@@ -244,9 +244,16 @@ def summarize(values: list[float]) -> Json:
 # -- targets: what each provider's mint looks like ---------------------------------------------------------
 
 
+#: presets of the oauth2 plugin: the same code path as the ``oauth2`` target (google's one-time signed
+#: assertions could not be replayed by the raw clients anyway: the server refuses a reused jti)
+PRESET_TARGETS = frozenset({"auth0", "okta", "entra", "keycloak", "google"})
+
+
 def build_targets(runner: Runner, info: Json) -> dict[str, Json]:
     targets: dict[str, Json] = {}
     for name, p in info["providers"].items():
+        if name in PRESET_TARGETS:
+            continue
         target: Json = {
             "provider": name,
             "base_url": p["base_url"],
@@ -777,6 +784,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["cache"] = bench_cache(runner, targets, info["url"])
         if "rss" in sections:
             results["rss"] = bench_rss(runner, targets)
+        if "oauth2" in sections:  # anytoken vs authlib vs raw httpx, self-contained in bench/oauth2.py
+            import oauth2 as bench_oauth2
+
+            results["oauth2"] = bench_oauth2.run(runner.python, runner.env, info, quick=settings.quick)
+            log("oauth2:\n" + bench_oauth2.markdown(results["oauth2"]))
     if "startup" in sections:
         results["startup"] = bench_startup(runner)
     if "regen" in sections:

@@ -522,6 +522,9 @@ class HttpSession:
     def generated_async_client(self, headers: Mapping[str, str] | None = None) -> Any:
         """The async twin of :meth:`generated_client` (per running event loop)."""
         return self._pools.generated_async_client(self.base_url, headers or {})
+    def at(self, base_url: str) -> HttpSession:
+        """The same pools bound to another base URL (e.g. a token endpoint found by discovery)."""
+        return HttpSession(self._pools, base_url)
 
     def call(self) -> AbstractContextManager[None]:
         """Scope of one sync attempt (used by the Client): pools it uses are not closed under it."""

@@ -232,11 +232,12 @@ class Client(CachingMixin, RevokingMixin):
         self._check_open()
         info = self.registry.provider(provider)
         kind_info = info.kind(kind)
-        clean = kind_info.validate(params or {}, provider=info.name)
+        clean = kind_info.validate(self._params_from_env(kind_info, params or {}), provider=info.name)
         environment = None
         if info.env_param and info.env_param in clean:
             environment = str(clean[info.env_param])
-        url = self._base_url(info, base_url, environment)
+        derived = info.base_url_from(clean) if info.base_url_from is not None and base_url is None else None
+        url = derived or self._base_url(info, base_url, environment)
         from ._http import HttpSession, check_base_url
 
         url = check_base_url(url, provider=info.name, allow_insecure_http=self.allow_insecure_http)
@@ -300,6 +301,16 @@ class Client(CachingMixin, RevokingMixin):
             names = _env_vars(request)
             memo[fast] = (request, names, _env_values(self.env, names))
         return request
+    def _params_from_env(self, kind: TokenKind, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``params`` plus declared parameters read from their environment variables (``Param.env``)."""
+        filled: dict[str, Any] | None = None
+        for p in kind.params:
+            if p.env and params.get(p.name) is None:
+                value = next((self.env[e] for e in p.env if self.env.get(e)), None)
+                if value is not None:
+                    filled = filled if filled is not None else dict(params)
+                    filled[p.name] = value
+        return params if filled is None else filled
 
     def _base_url(self, info: ProviderInfo, explicit: str | None, environment: str | None) -> str:
         if explicit is not None:
@@ -319,12 +330,15 @@ class Client(CachingMixin, RevokingMixin):
         given = self._normalise_credentials(info, kind, explicit, "credentials")
         configured = self._normalise_credentials(info, kind, self._credentials.get(info.name), f"Client(credentials[{info.name!r}])")
         out: dict[str, Secret] = {}
-        for name in kind.credentials:
+        optional = kind.optional_credentials
+        for name in (*kind.credentials, *optional):
             field = info.credential(name)
             value = given.get(name) or configured.get(name)
             if not value:
                 value = next((self.env[e] for e in field.env if self.env.get(e)), None)
             if not value:
+                if name in optional:
+                    continue
                 raise MissingCredentialError(name, field.env, provider=info.name, kind=kind.name)
             forbidden = "\0" if field.multiline else "\r\n\0"
             if not isinstance(value, str) or any(c in value for c in forbidden):

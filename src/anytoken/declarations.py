@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -40,7 +40,8 @@ class Param:
     ``additionalProperties``, ``items``, ``minimum``, ``maximum``; see :func:`schema_problems`): a bad value is
     an InvalidParameterError naming the field (``permissions.contents``) and the allowed values, raised before
     anything is sent. ``TokenKind(extra_params=True)`` lets undeclared params through (validated as
-    JSON-serialisable) for providers that carry free-form configuration.
+    JSON-serialisable) for providers that carry free-form configuration. ``env`` lists environment variables
+    read (first set wins) when the call does not give the parameter.
     """
 
     name: str
@@ -55,6 +56,7 @@ class Param:
     schema: Mapping[str, Any] | None = attrs.field(default=None, eq=False)
     #: the value goes into the URL path (an id): a 404 message names it, whatever its type
     path: bool = False
+    env: tuple[str, ...] = ()
 
     def check(self, value: Any) -> tuple[Any, str | None]:
         """Return (coerced value, None) or (None, reason)."""
@@ -313,6 +315,8 @@ class TokenKind:
     ambiguous failures (timeouts, 5xx) may be retried.
     ``credentials``: names of the provider's credential fields this kind needs.
     ``extra_params``: undeclared parameters are allowed (JSON-serialisable) and passed through.
+    ``optional_credentials``: credential fields this kind uses when present (e.g. a client secret *or* a
+    private key); a missing one is simply absent from ``request.credentials``.
     ``auth_header`` / ``auth_scheme``: how the token is attached to requests to the API it is for
     (:mod:`anytoken.auth`): ``Authorization: Bearer <token>`` by default; ``auth_scheme=""`` sends the bare
     token (Unleash), ``auth_scheme="jwt"`` gives ``Authorization: jwt <token>`` (Qrvey admin), another
@@ -328,6 +332,7 @@ class TokenKind:
     persistent: bool = False
     idempotent: bool = True
     extra_params: bool = False
+    optional_credentials: tuple[str, ...] = ()
     auth_header: str | None = "Authorization"
     auth_scheme: str = "Bearer"
 
@@ -417,6 +422,7 @@ class ProviderInfo:
     docs_url: str | None = None
     #: (kind name a user may try, what to do instead), e.g. Unleash's refused "admin" tokens
     kind_hints: tuple[tuple[str, str], ...] = ()
+    base_url_from: Callable[[Mapping[str, Any]], str | None] | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def default_kind(self) -> str:
@@ -450,7 +456,7 @@ class ProviderInfo:
             if k.name in seen:
                 problems.append(f"kind {k.name!r} declared twice")
             seen.add(k.name)
-            for cred in k.credentials:
+            for cred in (*k.credentials, *k.optional_credentials):
                 if cred not in cred_names:
                     problems.append(f"kind {k.name!r} needs undeclared credential {cred!r}")
             if k.auth_header is not None and not _HEADER_NAME.match(k.auth_header):
