@@ -80,20 +80,21 @@ def _anytoken_client(cfg: Json, **kw: Any) -> Any:
     )
 
 
-def _fast_transport() -> Any:
-    return _mod("anytoken._fast_transport").FastHTTPTransport()
+# anytoken rows: impl -> the environment of its Client (the request path it runs on)
+ANYTOKEN_ENVS: dict[str, dict[str, str]] = {
+    "anytoken": {},  # the default: the wire clients (no httpx objects per call)
+    "anytoken-httpx": {"ANYTOKEN_HTTP": "httpx"},  # httpx's client; async over the core's aiohttp transport
+    "anytoken-httpx-backend": {"ANYTOKEN_HTTP": "httpx", "ANYTOKEN_ASYNC_TRANSPORT": "httpx"},  # httpx + httpcore
+}
 
 
 def _aiohttp_transport() -> Any:
     return _mod("httpx_aiohttp").AiohttpTransport(trust_env=False)
 
 
-def _sync_anytoken(cfg: Json, transport: str | None) -> tuple[SyncMint, Callable[[], None]]:
+def _sync_anytoken(cfg: Json) -> tuple[SyncMint, Callable[[], None]]:
     target = cfg["target"]
-    kw: Json = {}
-    if transport == "fast":
-        kw["transport"] = _fast_transport()
-    client = _anytoken_client(cfg, **kw)
+    client = _anytoken_client(cfg, env=ANYTOKEN_ENVS[cfg["impl"]])
     provider, kind, params = target["provider"], target["kind"], target["params"]
 
     def mint() -> object:
@@ -102,22 +103,63 @@ def _sync_anytoken(cfg: Json, transport: str | None) -> tuple[SyncMint, Callable
     return mint, client.close
 
 
+def _canned(cfg: Json, client: Any, is_async: bool) -> None:
+    """Replace the client's request path by one answering the recorded response at once: what is left is
+    anytoken's own per-call work (prepare, plugin plan, the generated code, finish, Token, retry loop, audit)."""
+    from anytoken._wire import WireHeaders, WireResponse
+    from anytoken.provider import last_response
+
+    rec = cfg["target"]["requests"][-1]["response"]
+    response = WireResponse(rec["status"], WireHeaders.of(rec["headers"]), base64.b64decode(rec["body"]))
+
+    class Canned:
+        def request(self, method: str, url: str, **kwargs: Any) -> Any:
+            last_response.set(response)
+            return response
+
+    class ACanned:
+        async def request(self, method: str, url: str, **kwargs: Any) -> Any:
+            last_response.set(response)
+            return response
+
+    canned: Any = ACanned() if is_async else Canned()
+    name = "generated_async_client" if is_async else "generated_sync_client"
+    setattr(client.pools, name, lambda base_url, headers: canned)
+
+
+def _sync_noio(cfg: Json) -> tuple[SyncMint, Callable[[], None]]:
+    target = cfg["target"]
+    client = _anytoken_client(cfg)
+    _canned(cfg, client, False)
+    provider, kind, params = target["provider"], target["kind"], target["params"]
+
+    def mint() -> object:
+        return client.create_token(provider, kind=kind, **params)
+
+    return mint, client.close
+
+
+#: extra sync rows: impl -> factory of (mint, close). Add a row here and list it in bench/run.py's EXTRA_SYNC_ROWS.
+SYNC_IMPLS: dict[str, Callable[[Json], tuple[SyncMint, Callable[[], None]]]] = {
+    "anytoken": _sync_anytoken,
+    "anytoken-httpx": _sync_anytoken,
+    "anytoken-noio": _sync_noio,
+}
+
+
 # -- sync implementations --------------------------------------------------------------------------
 
 
 def sync_impl(cfg: Json) -> tuple[SyncMint, Callable[[], None]]:
     impl: str = cfg["impl"]
     target = cfg["target"]
-    if impl == "anytoken":
-        return _sync_anytoken(cfg, None)
-    if impl == "anytoken+fast":
-        return _sync_anytoken(cfg, "fast")
-    if impl in ("httpx", "httpx+fast"):
+    if impl in SYNC_IMPLS:
+        return SYNC_IMPLS[impl](cfg)
+    if impl == "httpx":
         import httpx
 
         rq = Replay(target["requests"][-1])
-        transport = _fast_transport() if impl == "httpx+fast" else None
-        client = httpx.Client(transport=transport)
+        client = httpx.Client()
 
         def mint_httpx() -> object:
             r = client.request(rq.method, rq.url, headers=rq.fresh_headers(), content=rq.body)
@@ -212,13 +254,10 @@ class RawAsyncPool:
 async def async_impl(cfg: Json) -> tuple[AsyncMint, Callable[[], Awaitable[None]]]:
     impl: str = cfg["impl"]
     target = cfg["target"]
-    if impl in ("anytoken", "anytoken+aiohttp", "anytoken-httpx-backend"):
-        kw: Json = {}
-        if impl == "anytoken+aiohttp":
-            kw["async_transport"] = _aiohttp_transport()
-        if impl == "anytoken-httpx-backend":  # httpx's own async pool (httpcore) instead of the default
-            kw["env"] = {**os.environ, "ANYTOKEN_ASYNC_TRANSPORT": "httpx"}
-        client = _anytoken_client(cfg, **kw)
+    if impl in ANYTOKEN_ENVS or impl == "anytoken-noio":
+        client = _anytoken_client(cfg, env=ANYTOKEN_ENVS.get(impl, {}))
+        if impl == "anytoken-noio":
+            _canned(cfg, client, True)
         provider, kind, params = target["provider"], target["kind"], target["params"]
 
         async def mint() -> object:
@@ -228,8 +267,6 @@ async def async_impl(cfg: Json) -> tuple[AsyncMint, Callable[[], Awaitable[None]
             await client.aclose()
 
         return mint, close
-    if impl == "direct-aiohttp":
-        return await _direct_aiohttp(cfg)
     rq = Replay(target["requests"][-1]) if target.get("requests") else None
     if impl in ("httpx", "httpx+aiohttp", "httpx-limits100"):
         import httpx
@@ -282,39 +319,6 @@ async def async_impl(cfg: Json) -> tuple[AsyncMint, Callable[[], Awaitable[None]
 
         return mint_clerk, noop
     raise SystemExit(f"unknown async impl {impl!r}")
-
-
-async def _direct_aiohttp(cfg: Json) -> tuple[AsyncMint, Callable[[], Awaitable[None]]]:
-    """Prototype, not anytoken's code path: the plugin's plan, the generated endpoint's ``_get_kwargs`` and
-    ``_build_response`` and the plugin's ``finish``, with the request sent by aiohttp directly, no
-    ``httpx.AsyncClient`` in between (no retries, deadline or audit either): what a non-httpx async path
-    could cost."""
-    import httpx
-
-    aiohttp = _mod("aiohttp")
-    target = cfg["target"]
-    client = _anytoken_client(cfg)
-    provider, kind, params = target["provider"], target["kind"], target["params"]
-    plugin = client.registry.record(provider).plugin
-    session = aiohttp.ClientSession()
-
-    async def mint() -> object:
-        request = client.prepare(provider, kind=kind, params=params)
-        call = plugin.plan(request)
-        kw = call.endpoint._get_kwargs(**call.kwargs)
-        url = request.base_url + kw["url"]
-        headers = {**call.headers, **kw.get("headers", {})}
-        data: Any = kw.get("content")
-        if "json" in kw:
-            data = json.dumps(kw["json"]).encode()
-            headers["content-type"] = "application/json"
-        async with session.request(kw["method"].upper(), url, headers=headers, data=data, params=kw.get("params")) as r:
-            body = await r.read()
-            raw = httpx.Response(r.status, headers=list(r.raw_headers), content=body, request=httpx.Request(kw["method"], url))
-        gclient = call.client_cls(base_url=request.base_url)
-        return call.finish(request, call.endpoint._build_response(client=gclient, response=raw))
-
-    return mint, session.close
 
 
 # -- modes ------------------------------------------------------------------------------------------------
@@ -431,15 +435,22 @@ def run_record(cfg: Json) -> Json:
 
         def handle_request(self, request: httpx.Request) -> httpx.Response:
             body = request.read()
+            response = self.inner.handle_request(request)
+            content = response.read()
             recorded.append(
                 {
                     "method": request.method,
                     "url": str(request.url),
                     "headers": [[k, v] for k, v in request.headers.multi_items()],
                     "body": base64.b64encode(body).decode(),
+                    "response": {
+                        "status": response.status_code,
+                        "headers": [[k, v] for k, v in response.headers.multi_items()],
+                        "body": base64.b64encode(content).decode(),
+                    },
                 }
             )
-            return self.inner.handle_request(request)
+            return httpx.Response(response.status_code, headers=response.headers, content=content)
 
     with _anytoken_client(cfg, transport=Recorder()) as client:
         info = client.registry.provider(target["provider"])

@@ -44,9 +44,20 @@ BENCH = ROOT / "bench"
 WORKER = BENCH / "_worker.py"
 BENCH_VENV = BENCH / ".venv"
 DEV_VENV = ROOT / ".venv"
-SECTIONS = ("sync", "async", "cold", "startup", "regen", "cache", "rss")
-RUNTIME_REQUIREMENTS = ["httpx>=0.27,<0.29", "attrs>=23.1", "pluggy>=1.5", "aiohttp>=3.10", "httpx-aiohttp>=0.1.8"]
-SDKS = ["telnyx", "clerk-backend-api"]
+SECTIONS = ("sync", "async", "cold", "startup", "regen", "cache", "rss", "auth", "oauth2")
+RUNTIME_REQUIREMENTS = [
+    "httpx>=0.27,<0.29",
+    "attrs>=23.1",
+    "pluggy>=1.5",
+    "aiohttp>=3.10",
+    "httpx-aiohttp>=0.1.8",
+    # the core's own runtime dependencies for `anytoken token` (imported by that command only)
+    "cryptography>=42",
+    "filelock>=3.13",
+    "keyring>=24",
+    "platformdirs>=4",
+]
+SDKS = ["telnyx", "clerk-backend-api", "authlib"]  # authlib: the oauth2 comparison (bench/oauth2.py)
 SERVER_CORE, CLIENT_CORE = 0, 1
 VERSION_DISTS = [
     "anytoken",
@@ -86,6 +97,7 @@ class Settings:
         self.cache_hits, self.cache_waiters = (500, 20) if quick else (200_000, 1000)
         self.regen_noop_runs = 1 if quick else 3
         self.profile_n = 50 if quick else 2000
+        self.paired_runs = 1 if quick else 2
 
 
 # -- processes ----------------------------------------------------------------------------------------
@@ -216,6 +228,7 @@ def ensure_bench_venv(venv: Path) -> Path:
     stamp = _source_stamp()
     if not stamp_file.exists() or stamp_file.read_text() != stamp:
         log("installing anytoken, its generated clients and plugins into the bench venv (non-editable)")
+        subprocess.run([*pip, *RUNTIME_REQUIREMENTS], check=True)  # a no-op unless the list grew
         subprocess.run([*pip, "--no-deps", "--force-reinstall", *map(str, local_packages())], check=True)
         stamp_file.write_text(stamp)
     return python
@@ -231,9 +244,16 @@ def summarize(values: list[float]) -> Json:
 # -- targets: what each provider's mint looks like ---------------------------------------------------------
 
 
+#: presets of the oauth2 plugin: the same code path as the ``oauth2`` target (google's one-time signed
+#: assertions could not be replayed by the raw clients anyway: the server refuses a reused jti)
+PRESET_TARGETS = frozenset({"auth0", "okta", "entra", "keycloak", "google"})
+
+
 def build_targets(runner: Runner, info: Json) -> dict[str, Json]:
     targets: dict[str, Json] = {}
     for name, p in info["providers"].items():
+        if name in PRESET_TARGETS:
+            continue
         target: Json = {
             "provider": name,
             "base_url": p["base_url"],
@@ -303,22 +323,45 @@ def _sdk_target(name: str, p: Json, path: str, request: Json) -> Json | None:
 # -- 1. sync per-token latency -----------------------------------------------------------------------------
 
 
-def sync_jobs(targets: dict[str, Json], fast: bool) -> list[tuple[str, str]]:
-    jobs: list[tuple[str, str]] = []
-    for name in targets:
-        jobs += [("anytoken", name), ("httpx", name), ("http.client", name)]
-        if fast:
-            jobs.append(("anytoken+fast", name))
-        if "sdk" in targets[name]:
-            jobs.append((f"{name}-sdk", name))
-    if fast and targets:
-        jobs.append(("httpx+fast", "telnyx" if "telnyx" in targets else next(iter(targets))))
-    return jobs
+# Rows are (impl, provider) pairs; an impl is a scenario of bench/_worker.py (its SYNC_IMPLS / async_impl).
+#: per provider, sync: the default (wire) path, the httpx path, anytoken's own work without I/O, the raw floors
+SYNC_IMPLS = ["anytoken", "anytoken-httpx", "anytoken-noio", "httpx", "http.client"]
+#: the same clients, interleaved in one process per provider (the sync targets use these ratios)
+PAIRED_IMPLS = ["anytoken", "anytoken-httpx", "httpx", "http.client"]
+#: async, per provider in ASYNC_PROVIDERS
+ASYNC_IMPLS = ["anytoken", "anytoken-httpx", "anytoken-httpx-backend", "anytoken-noio"]
+ASYNC_PROVIDERS = ("telnyx", "clerk")
+#: async raw clients, once (main provider)
+ASYNC_RAW = ["httpx", "aiohttp", "raw-asyncio"]
+#: hooks for rows other engineers add: (section, impl, provider or None for the main one). An impl named
+#: here must exist in bench/_worker.py; its label goes in bench/report.py's LABELS.
+EXTRA_ROWS: list[tuple[str, str, str | None]] = []
 
 
-def bench_sync(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
+def _main_provider(targets: dict[str, Json]) -> str:
+    return "telnyx" if "telnyx" in targets else next(iter(targets), "")
+
+
+def _extra(section: str, targets: dict[str, Json]) -> list[tuple[str, str]]:
+    return [
+        (impl, p or _main_provider(targets)) for sec, impl, p in EXTRA_ROWS if sec == section and (p or _main_provider(targets)) in targets
+    ]
+
+
+def sync_jobs(targets: dict[str, Json]) -> list[tuple[str, str]]:
+    """One process per row for the main provider (every provider is compared in the paired runs)."""
+    main = _main_provider(targets)
+    if not main:
+        return []
+    jobs = [(impl, main) for impl in SYNC_IMPLS]
+    if "sdk" in targets[main]:
+        jobs.append((f"{main}-sdk", main))
+    return jobs + _extra("sync", targets)
+
+
+def bench_sync(runner: Runner, targets: dict[str, Json]) -> Json:
     s = runner.s
-    jobs = sync_jobs(targets, fast)
+    jobs = sync_jobs(targets)
     raw: dict[str, list[Json]] = {f"{impl}|{t}": [] for impl, t in jobs}
     for rnd in range(s.sync_rounds):
         order = jobs[rnd % len(jobs) :] + jobs[: rnd % len(jobs)] if jobs else []
@@ -328,7 +371,7 @@ def bench_sync(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
         log(f"sync round {rnd + 1}/{s.sync_rounds} done")
     paired: Json = {}
     for name, target in targets.items():
-        impls = ["anytoken", "httpx", "http.client"] + (["anytoken+fast"] if fast else []) + ([f"{name}-sdk"] if "sdk" in target else [])
+        impls = PAIRED_IMPLS + ([f"{name}-sdk"] if "sdk" in target else [])
         runs = [
             runner.worker(
                 {
@@ -340,7 +383,7 @@ def bench_sync(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
                     "block": max(1, min(50, s.sync_n // 10)),
                 }
             )
-            for _ in range(max(1, s.sync_rounds // 2))
+            for _ in range(s.paired_runs)
         ]
         ok = [r for r in runs if "error" not in r]
         if not ok:
@@ -350,7 +393,13 @@ def bench_sync(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
             impl: {k: summarize([float(r[impl][k]) for r in ok]) for k in ("median_us", "cpu_us")} for impl in impls if impl in ok[0]
         }
     log("sync paired runs done")
-    return {"rows": _collect(raw, ("median_us", "cpu_us", "p90_us")), "paired": paired, "n": s.sync_n, "rounds": s.sync_rounds}
+    return {
+        "rows": _collect(raw, ("median_us", "cpu_us", "p90_us")),
+        "paired": paired,
+        "n": s.sync_n,
+        "rounds": s.sync_rounds,
+        "paired_runs": s.paired_runs,
+    }
 
 
 def _collect(raw: dict[str, list[Json]], keys: Sequence[str]) -> dict[str, Json]:
@@ -368,15 +417,15 @@ def _collect(raw: dict[str, list[Json]], keys: Sequence[str]) -> dict[str, Json]
 
 
 def async_jobs(targets: dict[str, Json]) -> list[tuple[str, str]]:
-    main = "telnyx" if "telnyx" in targets else next(iter(targets), "")
+    main = _main_provider(targets)
     jobs: list[tuple[str, str]] = []
-    names: list[str] = [n for n in ("telnyx", "clerk") if n in targets] or [main]
+    names: list[str] = [n for n in ASYNC_PROVIDERS if n in targets] or [main]
     for name in names:
-        jobs += [("anytoken", name), ("anytoken-httpx-backend", name), ("anytoken+aiohttp", name), ("direct-aiohttp", name)]
+        jobs += [(impl, name) for impl in ASYNC_IMPLS]
         if "sdk" in targets[name]:
             jobs.append((f"{name}-sdk", name))
-    jobs += [("httpx", main), ("httpx-limits100", main), ("httpx+aiohttp", main), ("aiohttp", main), ("raw-asyncio", main)]
-    return jobs
+    jobs += [(impl, main) for impl in ASYNC_RAW]
+    return jobs + _extra("async", targets)
 
 
 def bench_async(runner: Runner, targets: dict[str, Json]) -> Json:
@@ -422,6 +471,10 @@ def cold_commands(python: Path, targets: dict[str, Json]) -> dict[str, list[str]
     for k, v in t["params"].items():
         cli += [f"--{k.replace('_', '-')}", v if isinstance(v, str) else json.dumps(v)]
     cmds[f"anytoken CLI: 1 token ({main})"] = cli
+    # `anytoken token` (a cached token, as a whole process) once that command exists; warmed up before timing
+    probe = subprocess.run([str(python.parent / "anytoken"), "token", "--help"], capture_output=True)
+    if probe.returncode == 0:
+        cmds[f"anytoken CLI: token, cache hit ({main})"] = [cli[0], "token", *cli[2:]]
     if "telnyx" in targets and "sdk" in targets["telnyx"]:
         sdk = targets["telnyx"]["sdk"]
         cmds["import telnyx"] = [str(python), "-c", "import telnyx"]
@@ -451,6 +504,9 @@ def bench_cold(runner: Runner, targets: dict[str, Json]) -> Json:
     cmds = cold_commands(runner.python, targets)
     times: dict[str, list[float]] = {k: [] for k in cmds}
     errors: dict[str, str] = {}
+    for label, argv in cmds.items():
+        if "cache hit" in label:  # fill the cache the command reads
+            subprocess.run(argv, env=env, capture_output=True)
     for _ in range(runner.s.cold_runs):
         for label, argv in cmds.items():
             if label in errors:
@@ -573,7 +629,7 @@ def bench_cache(runner: Runner, targets: dict[str, Json], sandbox_url: str) -> J
 # -- 7. peak RSS -------------------------------------------------------------------------------------------
 
 
-def bench_rss(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
+def bench_rss(runner: Runner, targets: dict[str, Json]) -> Json:
     rows: Json = {}
     _, base = runner.maxrss([str(runner.python), "-c", "pass"])
     rows["python -c pass|"] = {"kb": base}
@@ -582,9 +638,7 @@ def bench_rss(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
         jobs.append(("anytoken", name))
     main = "telnyx" if "telnyx" in targets else next(iter(targets), None)
     if main:
-        jobs += [("httpx", main), ("http.client", main)]
-        if fast:
-            jobs.append(("anytoken+fast", main))
+        jobs += [("anytoken-httpx", main), ("httpx", main), ("http.client", main)]
     for name in ("telnyx", "clerk"):
         if name in targets and "sdk" in targets[name]:
             jobs.append((f"{name}-sdk", name))
@@ -595,6 +649,28 @@ def bench_rss(runner: Runner, targets: dict[str, Json], fast: bool) -> Json:
     return {"rows": rows, "n": runner.s.rss_n}
 
 
+# -- 8. auth objects (another engineer's script) -------------------------------------------------------------
+
+
+def bench_auth(runner: Runner) -> Json:
+    """``bench/auth_overhead.py`` (HttpxAuth on a cache hit vs a bare httpx.Client), in the bench venv."""
+    script = BENCH / "auth_overhead.py"
+    if not script.exists():
+        return {"pending": "bench/auth_overhead.py does not exist yet"}
+    n, rounds = (200, 3) if runner.s.quick else (1000, 11)
+    proc = subprocess.run(
+        [str(runner.python), str(script), "--json", "-n", str(n), "--rounds", str(rounds)],
+        capture_output=True,
+        env=runner.env,
+        timeout=600,
+        preexec_fn=_pin(CLIENT_CORE),
+    )
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.decode(errors="replace").strip().splitlines() or ["?"])[-1][:200]}
+    result: Json = json.loads(proc.stdout)
+    return result
+
+
 # -- profile (for the recommendations) ----------------------------------------------------------------------
 
 
@@ -603,7 +679,7 @@ def bench_profile(runner: Runner, targets: dict[str, Json]) -> Json:
     if main is None:
         return {}
     out: Json = {"provider": main}
-    for impl in ("anytoken", "httpx"):
+    for impl in ("anytoken", "anytoken-noio", "httpx"):
         out[impl] = runner.worker({"mode": "profile", "impl": impl, "target": targets[main], "n": runner.s.profile_n, "warmup": 50})
     return out
 
@@ -649,11 +725,6 @@ def machine(runner: Runner) -> Json:
 # -- main ---------------------------------------------------------------------------------------------------
 
 
-def fast_transport_available(python: Path) -> bool:
-    proc = subprocess.run([str(python), "-c", "import anytoken._fast_transport"], capture_output=True)
-    return proc.returncode == 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="tiny counts (seconds); uses the current interpreter unless --python")
@@ -663,9 +734,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="markdown report (default: docs/benchmarks.md; bench/results/quick.md with --quick)")
     parser.add_argument("--results", type=Path, help="JSON results, merged across --only runs (default: bench/results/<mode>.json)")
     parser.add_argument("--render", action="store_true", help="only re-render the report from the saved JSON results")
+    parser.add_argument("--rounds", type=int, help="processes per sync and async row (default 5 sync, 3 async)")
     args = parser.parse_args(argv)
 
     settings = Settings(args.quick)
+    if args.rounds:
+        settings.sync_rounds = settings.async_rounds = args.rounds
     mode = "quick" if args.quick else "full"
     out_md: Path = args.out or (BENCH / "results" / "quick.md" if args.quick else ROOT / "docs" / "benchmarks.md")
     results_path: Path = args.results or BENCH / "results" / f"{mode}.json"
@@ -696,12 +770,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         targets = build_targets(runner, info)
         names = ", ".join(f"{n} ({t['path']})" for n, t in targets.items()) or "none"
         log(f"providers: {names}")
-        fast = fast_transport_available(python)
         results["machine"] = machine(runner)
         results["targets"] = {n: {k: t.get(k) for k in ("kind", "path", "distribution")} for n, t in targets.items()}
-        results["fast_transport"] = fast
+        results.pop("fast_transport", None)
         if "sync" in sections:
-            results["sync"] = bench_sync(runner, targets, fast)
+            results["sync"] = bench_sync(runner, targets)
             results["profile"] = bench_profile(runner, targets)
         if "async" in sections:
             results["async"] = bench_async(runner, targets)
@@ -710,11 +783,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "cache" in sections:
             results["cache"] = bench_cache(runner, targets, info["url"])
         if "rss" in sections:
-            results["rss"] = bench_rss(runner, targets, fast)
+            results["rss"] = bench_rss(runner, targets)
+        if "oauth2" in sections:  # anytoken vs authlib vs raw httpx, self-contained in bench/oauth2.py
+            import oauth2 as bench_oauth2
+
+            results["oauth2"] = bench_oauth2.run(runner.python, runner.env, info, quick=settings.quick)
+            log("oauth2:\n" + bench_oauth2.markdown(results["oauth2"]))
     if "startup" in sections:
         results["startup"] = bench_startup(runner)
     if "regen" in sections:
         results["regen"] = bench_regen(runner, args.dev_python)
+    if "auth" in sections:
+        results["auth"] = bench_auth(runner)
     results["updated"] = {**(previous.get("updated") or {}), **dict.fromkeys(sections, time.strftime("%Y-%m-%d %H:%M:%S"))}
     results["mode"] = mode
     log(f"done in {time.time() - started:.0f} s")

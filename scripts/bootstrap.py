@@ -167,6 +167,17 @@ def ensure_unleash_prereqs() -> None:
             setup_failed("nodejs/npm were installed but node or npm is not on PATH: the real-Unleash tests cannot run")
 
 
+def ensure_oauth2_prereqs() -> None:
+    """Node.js and npm for the real oidc-provider the `oauth2` tests start (scripts/oidc_server.py), installed
+    into its cache once so the tests do not pay for npm."""
+    if os.environ.get("ANYTOKEN_SKIP_OAUTH2"):
+        return
+    if not shutil.which("node") or not shutil.which("npm"):
+        apt_install("nodejs", "npm")
+    if shutil.which("node") and shutil.which("npm"):
+        run([PY, "scripts/oidc_server.py", "install"])
+
+
 def cmd_demo(args: list[str]) -> int:
     install(with_dev=False)
     return run([BIN / "anytoken", "demo", *args])
@@ -176,6 +187,7 @@ def cmd_test(args: list[str]) -> int:
     install(with_dev=True)
     ensure_redis()
     ensure_unleash_prereqs()
+    ensure_oauth2_prereqs()
     code = run([PY, "-m", "pytest", *args])
     if code == 5:
         log("pytest collected no tests: that is a failure")

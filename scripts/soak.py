@@ -68,7 +68,8 @@ def _fault(name: str) -> Any:
     }[name]
 
 
-async def soak(mints: int, concurrency: int, seed: int) -> dict[str, Any]:
+async def soak(mints: int, concurrency: int, seed: int, http: str = "wire") -> dict[str, Any]:
+    """``http``: the request path, ``wire`` (the default) or ``httpx`` (``ANYTOKEN_HTTP``)."""
     import anytoken
     from anytoken.sandbox import Sandbox
 
@@ -85,7 +86,7 @@ async def soak(mints: int, concurrency: int, seed: int) -> dict[str, Any]:
         gc.collect()
         fds_before, rss_before = open_fds(), rss_kib()
         rss_peak = rss_before
-        client = sandbox.client(env={}, timeout=2.0, retry=policy)
+        client = sandbox.client(env={"ANYTOKEN_HTTP": http}, timeout=2.0, retry=policy)
         queue: asyncio.Queue[tuple[str, str, dict[str, Any]]] = asyncio.Queue()
         for _ in range(mints):
             queue.put_nowait(rng.choice(cases))
@@ -121,6 +122,7 @@ async def soak(mints: int, concurrency: int, seed: int) -> dict[str, Any]:
         fds_after, rss_after = open_fds(), rss_kib()
         created = {p: sandbox.created(p) for p in sandbox.providers}
     return {
+        "http": http,
         "mints": mints,
         "concurrency": concurrency,
         "elapsed_s": elapsed,
@@ -142,7 +144,7 @@ def report(result: dict[str, Any]) -> str:
     lines = [
         "# Soak test",
         "",
-        f"`python scripts/soak.py --mints {result['mints']} --concurrency {result['concurrency']}` — async mints against the",
+        f"`python scripts/soak.py --mints {result['mints']} --concurrency {result['concurrency']} --http {result['http']}` — async mints against the",
         "in-process sandbox (every installed provider and kind, chosen at random) with a mix of injected faults",
         "(503/429 with Retry-After, 500, connection resets, truncated and malformed answers, latency).",
         "",
@@ -180,9 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mints", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--http", choices=("wire", "httpx"), default="wire", help="the request path (ANYTOKEN_HTTP)")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/soak.md")
     args = parser.parse_args(argv)
-    result = asyncio.run(soak(args.mints, args.concurrency, args.seed))
+    result = asyncio.run(soak(args.mints, args.concurrency, args.seed, args.http))
     text = report(result)
     print(text)
     if not args.no_write:

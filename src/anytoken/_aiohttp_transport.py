@@ -45,7 +45,7 @@ def available() -> bool:
 
 
 @contextmanager
-def _mapped(request: httpx.Request) -> Iterator[None]:
+def _mapped(request: httpx.Request | None) -> Iterator[None]:
     try:
         yield
     except aiohttp.ClientConnectorError as exc:  # DNS failure, connection refused: nothing was sent

@@ -34,6 +34,7 @@ from ._http_limits import (
     call_timeout,
 )
 from ._pool_lifecycle import LeasedLRU, LoopHook, Pool, enter_scope, exit_scope, orphan
+from ._wire import proxy_for
 from .errors import InsecureTransportError, InvalidParameterError
 from .provider import last_response
 
@@ -243,6 +244,7 @@ class HttpPools:
         async_transport_factory: Callable[[], Any] | None = None,
         max_connections: int = 100,
         async_backend: str = "auto",
+        wire: bool = True,
     ) -> None:
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
@@ -251,6 +253,10 @@ class HttpPools:
         self._async_transport_factory = async_transport_factory
         self.max_connections = max_connections
         self.async_backend = async_backend
+        # the purpose-built request path (_wire_sync/_wire_async) under the generated clients; never under a
+        # caller's transport, which must see every request
+        self.wire_sync = wire and transport is None
+        self.wire_async = wire and async_transport is None and async_transport_factory is None and async_backend != "httpx"
         self._sync_lru = LeasedLRU(MAX_POOLS)
         self._async: dict[asyncio.AbstractEventLoop, _LoopPools] = {}
         self._closing: set[asyncio.Task[None]] = set()
@@ -275,17 +281,39 @@ class HttpPools:
             _close_now(evicted)
         return client  # type: ignore[no-any-return]
 
+    def generated_sync_client(self, base_url: str, headers: Mapping[str, str]) -> Any:
+        """What the generated clients get: a wire client (no httpx objects per call), or the pooled httpx
+        client when ``ANYTOKEN_HTTP=httpx``, a transport was given, or a proxy applies to the base URL. Wire
+        clients live in the same leased LRU as the httpx clients (the same eviction and close rules)."""
+        if not self.wire_sync:
+            return self.sync_client(base_url, headers)
+        self._check_open()
+        key = "wire:" + _headers_key(base_url, headers)
+        client, evicted = self._sync_lru.lease(key, lambda: self._new_wire_sync(base_url, headers))
+        if evicted and not orphan(evicted):
+            _close_now(evicted)
+        return client
+
     def async_client(self, base_url: str, headers: Mapping[str, str]) -> httpx.AsyncClient:
+        key = _headers_key(base_url, headers)
+        return self._async_lease(key, lambda: self._new_async(base_url, headers))  # type: ignore[no-any-return]
+
+    def generated_async_client(self, base_url: str, headers: Mapping[str, str]) -> Any:
+        """The async twin of :meth:`generated_sync_client` (per running event loop, closed with its loop)."""
+        if not self.wire_async:
+            return self.async_client(base_url, headers)
+        return self._async_lease("wire:" + _headers_key(base_url, headers), lambda: self._new_wire_async(base_url, headers))
+
+    def _async_lease(self, key: str, build: Callable[[], Any]) -> Any:
         import asyncio
 
         self._check_open()
         loop = asyncio.get_running_loop()
         per_loop = self._async.get(loop) or self._loop_pools(loop)
-        key = _headers_key(base_url, headers)
-        client, evicted = per_loop.lru.lease(key, lambda: self._new_async(base_url, headers))
+        client, evicted = per_loop.lru.lease(key, build)
         if evicted and not orphan(evicted):
             self._spawn(loop, _aclose_all(evicted))
-        return client  # type: ignore[no-any-return]
+        return client
 
     def _loop_pools(self, loop: asyncio.AbstractEventLoop) -> _LoopPools:
         with _lifecycle.lock:
@@ -332,9 +360,38 @@ class HttpPools:
 
     # -- building ------------------------------------------------------------------------------------
 
+    def _new_wire_sync(self, base_url: str, headers: Mapping[str, str]) -> Any:
+        if proxy_for(base_url) is not None:
+            return self._new_sync(base_url, headers)
+        from ._wire_sync import WireClient
+
+        return WireClient(**self._wire_settings(base_url, headers, lambda: self.sync_client(base_url, headers)))
+
+    def _new_wire_async(self, base_url: str, headers: Mapping[str, str]) -> Any:
+        if proxy_for(base_url) is not None:
+            return self._new_async(base_url, headers)
+        try:
+            from ._wire_async import AsyncWireClient
+        except ImportError:  # no aiohttp: httpx's own async pool
+            return self._new_async(base_url, headers)
+        return AsyncWireClient(**self._wire_settings(base_url, headers, lambda: self.async_client(base_url, headers)))
+
+    def _wire_settings(self, base_url: str, headers: Mapping[str, str], fallback: Callable[[], Any]) -> dict[str, Any]:
+        return {
+            "base_url": base_url,
+            "headers": headers,
+            "user_agent": _USER_AGENT,
+            "timeout": self.timeout,
+            "max_response_bytes": self.max_response_bytes,
+            "max_connections": self.max_connections,
+            "ssl_context": _ssl_context(base_url) if base_url.startswith("https://") else None,
+            "fallback": fallback,
+            "remember": last_response.set,
+        }
+
     def _new_sync(self, base_url: str, headers: Mapping[str, str]) -> httpx.Client:
         owned = self._transport is None
-        inner = self._transport or httpx.HTTPTransport(limits=self._limits(), verify=_ssl_context(base_url))
+        inner = self._transport or httpx.HTTPTransport(limits=self._limits(), verify=_ssl_context(base_url), proxy=proxy_for(base_url))
         return _PooledClient(
             base_url=base_url,
             headers={"user-agent": _USER_AGENT, **headers},
@@ -351,6 +408,8 @@ class HttpPools:
             inner = self._async_transport
         elif self._async_transport_factory is not None:
             inner = self._async_transport_factory()
+        elif (proxy := proxy_for(base_url)) is not None:  # HTTP(S)_PROXY/NO_PROXY as httpx's trust_env applies them
+            inner = httpx.AsyncHTTPTransport(limits=self._limits(), verify=_ssl_context(base_url), proxy=proxy)
         else:
             inner = _default_async_transport(self._limits(), self.async_backend, _ssl_context(base_url))
         return _PooledAsyncClient(
@@ -454,6 +513,18 @@ class HttpSession:
     def async_client(self, headers: Mapping[str, str] | None = None) -> httpx.AsyncClient:
         """A pooled ``httpx.AsyncClient`` (per running event loop) for the base URL sending ``headers``."""
         return self._pools.async_client(self.base_url, headers or {})
+
+    def generated_client(self, headers: Mapping[str, str] | None = None) -> Any:
+        """The client a generated ``sync_detailed`` runs on (:class:`GeneratedProvider` sets it): a wire
+        client offering ``request(method, url, **kwargs)``, or the pooled ``httpx.Client``."""
+        return self._pools.generated_sync_client(self.base_url, headers or {})
+
+    def generated_async_client(self, headers: Mapping[str, str] | None = None) -> Any:
+        """The async twin of :meth:`generated_client` (per running event loop)."""
+        return self._pools.generated_async_client(self.base_url, headers or {})
+    def at(self, base_url: str) -> HttpSession:
+        """The same pools bound to another base URL (e.g. a token endpoint found by discovery)."""
+        return HttpSession(self._pools, base_url)
 
     def call(self) -> AbstractContextManager[None]:
         """Scope of one sync attempt (used by the Client): pools it uses are not closed under it."""

@@ -77,8 +77,9 @@ class RevokingMixin:
             environment = str(token.metadata[info.env_param])
         from ._http import HttpSession, check_base_url
 
+        derived = info.base_url_from(token.metadata) if info.base_url_from is not None and base_url is None else None
         url = check_base_url(
-            client._base_url(info, base_url, environment), provider=info.name, allow_insecure_http=client.allow_insecure_http
+            derived or client._base_url(info, base_url, environment), provider=info.name, allow_insecure_http=client.allow_insecure_http
         )
         creds = client._resolve_credentials(info, kind_info, credentials)
         return RevokeRequest(

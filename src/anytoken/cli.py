@@ -12,10 +12,13 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._cli_params import RULES, provider_params
 from .errors import AnytokenError, UsageError
+
+if TYPE_CHECKING:
+    from .declarations import Param
 
 __all__ = ["main"]
 
@@ -103,6 +106,8 @@ def _run(argv: list[str]) -> int:
         from .scaffold import main as scaffold_main
 
         return int(scaffold_main(argv[1:]))
+    if len(argv) >= 2 and argv[0] == "create" and not argv[1].startswith("-") and ("-h" in argv or "--help" in argv):
+        return _create_help(argv[1])
     parser = _build_parser()
     args, rest = parser.parse_known_args(argv)
     if args.command is None:
@@ -183,7 +188,8 @@ def _providers(as_json: bool, show_all: bool) -> int:
         if show_all:
             for k in row.get("kinds", []):
                 params = " ".join(
-                    f"--{p['name']}{'' if p['required'] else '?'}" + (f"[{'|'.join(p['choices'])}]" if p["choices"] else f"<{p['type']}>")
+                    f"--{p['name']}{'' if p['required'] else '?'}"
+                    + (f"[{'|'.join(map(str, p['choices']))}]" if p["choices"] else f"<{p['type']}>")
                     for p in k["params"]
                 )
                 print(f"  {row['provider']} {k['name']}: {params or '(no parameters)'}")
@@ -211,3 +217,49 @@ def _create(args: argparse.Namespace, rest: list[str]) -> int:
     else:
         print(token.value)
     return 0
+
+
+# -- create PROVIDER --help --------------------------------------------------------------------------
+
+
+def _create_help(provider: str) -> int:
+    """``anytoken create PROVIDER --help``: the provider's kinds, parameters (type, default, choices, help),
+    credentials and base URL, from its declaration."""
+    from .api import default_client
+
+    info = default_client().registry.provider(provider)
+    print(f"usage: {PROG} create {info.name} [--kind KIND] [--PARAM VALUE ...] [--base-url URL] [--timeout S] [--json]")
+    if info.help:
+        print(f"\n{info.help}")
+    creds = "; ".join(f"{c.name} from {' or '.join(c.env) or 'credentials='}" for c in info.credentials) or "none"
+    urls = ", ".join(f"{name} {url}" for name, url in info.base_urls) or f"none by default ({info.base_url_example or 'per customer'})"
+    print(f"\ncredentials: {creds}")
+    print(
+        f"base URL: {urls}" + (f"; override with {info.base_url_env} or --base-url" if info.base_url_env else "; override with --base-url")
+    )
+    for i, k in enumerate(info.kinds):
+        print(f"\nkind {k.name}{' (default)' if i == 0 else ''}: {k.help or '-'}")
+        for p in k.params:
+            print(f"  --{p.name} {_param_usage(p)}")
+        if not k.params:
+            print("  (no parameters)")
+    if all(k.param("type") is None for k in info.kinds):
+        print("\n--type NAME is accepted as --kind NAME (this provider has no `type` parameter).")
+    return 0
+
+
+def _param_usage(p: Param) -> str:
+    shown = {"str_list": "STR,...", "int_list": "INT,...", "float_list": "NUM,...", "object": "JSON-OBJECT", "json": "JSON"}
+    parts = [shown.get(p.type, p.type.upper())]
+    if p.choices:
+        parts.append("{" + "|".join(map(str, p.choices)) + "}")
+    parts.append("(required)" if p.required else f"(default: {p.default!r})" if p.default is not None else "(optional)")
+    text = " ".join(parts) + f"  {p.help}"
+    props = (p.schema or {}).get("properties") if p.schema else None
+    if isinstance(props, dict) and props:
+        fields = []
+        for name, sub in props.items():
+            enum = sub.get("enum") if isinstance(sub, dict) else None
+            fields.append(f"{name} ({'|'.join(map(str, enum))})" if enum else str(name))
+        text += f"; fields: {', '.join(fields)}"
+    return text

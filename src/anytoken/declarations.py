@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -19,9 +19,9 @@ import attrs
 
 from .errors import InvalidParameterError, PluginError, UnknownKindError, did_you_mean
 
-__all__ = ["CredentialField", "Param", "ParamType", "ProviderInfo", "TokenKind", "parse_json_text"]
+__all__ = ["CredentialField", "Param", "ParamType", "ProviderInfo", "TokenKind", "parse_json_text", "schema_problems"]
 
-ParamType = Literal["str", "int", "float", "bool", "json", "str_list", "datetime", "object"]
+ParamType = Literal["str", "int", "float", "bool", "json", "str_list", "int_list", "float_list", "datetime", "object"]
 _PARAM_TYPES: frozenset[str] = frozenset(ParamType.__args__)  # type: ignore[attr-defined]
 _MAX_STR = 8192
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$")  # an RFC 9110 token
@@ -32,10 +32,16 @@ class Param:
     """One parameter of a token kind.
 
     ``type`` is one of ``str, int, float, bool, json`` (any JSON-serialisable value), ``str_list``,
-    ``datetime`` (timezone-aware, ISO 8601 accepted) or ``object`` (a JSON object). A ``str`` given for a
-    ``json`` or ``object`` param is JSON text and must parse (a JSON string is passed quoted: ``'"text"'``). ``choices`` limits
-    a ``str``; ``minimum``/``maximum`` bound numbers. ``TokenKind(extra_params=True)`` lets undeclared params through
-    (validated as JSON-serialisable) for providers that carry free-form configuration.
+    ``int_list``, ``float_list`` (a JSON array or comma-separated text), ``datetime`` (timezone-aware,
+    ISO 8601 accepted) or ``object`` (a JSON object). A ``str`` given for a ``json`` or ``object`` param is
+    JSON text and must parse (a JSON string is passed quoted: ``'"text"'``). ``choices`` limits a ``str`` (or
+    each item of a list); ``minimum``/``maximum`` bound numbers (or each item). ``schema`` is a small JSON
+    schema a structured value must match (``type``, ``enum``, ``properties``, ``required``,
+    ``additionalProperties``, ``items``, ``minimum``, ``maximum``; see :func:`schema_problems`): a bad value is
+    an InvalidParameterError naming the field (``permissions.contents``) and the allowed values, raised before
+    anything is sent. ``TokenKind(extra_params=True)`` lets undeclared params through (validated as
+    JSON-serialisable) for providers that carry free-form configuration. ``env`` lists environment variables
+    read (first set wins) when the call does not give the parameter.
     """
 
     name: str
@@ -43,10 +49,14 @@ class Param:
     required: bool = False
     default: Any = None
     help: str = ""
-    choices: tuple[str, ...] | None = None
+    choices: tuple[str | int, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
     nullable: bool = False
+    schema: Mapping[str, Any] | None = attrs.field(default=None, eq=False)
+    #: the value goes into the URL path (an id): a 404 message names it, whatever its type
+    path: bool = False
+    env: tuple[str, ...] = ()
 
     def check(self, value: Any) -> tuple[Any, str | None]:
         """Return (coerced value, None) or (None, reason)."""
@@ -57,14 +67,85 @@ class Param:
             coerced = checker(value)
         except (TypeError, ValueError, OverflowError) as exc:
             return None, str(exc) or f"expected {self.type}"
-        if self.choices is not None and coerced not in self.choices:
-            return None, f"must be one of {', '.join(self.choices)}"
-        if isinstance(coerced, int | float) and not isinstance(coerced, bool):
-            if self.minimum is not None and coerced < self.minimum:
-                return None, f"must be >= {self.minimum:g}"
-            if self.maximum is not None and coerced > self.maximum:
-                return None, f"must be <= {self.maximum:g}"
+        items = coerced if isinstance(coerced, list) and self.type.endswith("_list") else [coerced]
+        for item in items:
+            why = self._bounds(item)
+            if why:
+                return None, why if len(items) == 1 and not isinstance(coerced, list) else f"item {_preview(item)} {why}"
         return coerced, None
+
+    def _bounds(self, value: Any) -> str | None:
+        if self.choices is not None and value not in self.choices:
+            return f"must be one of {', '.join(map(str, self.choices))}"
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if self.minimum is not None and value < self.minimum:
+                return f"must be >= {self.minimum:g}"
+            if self.maximum is not None and value > self.maximum:
+                return f"must be <= {self.maximum:g}"
+        return None
+
+    def problems(self, value: Any) -> list[tuple[str, str]]:
+        """``(field, why)`` for every place the (coerced) ``value`` breaks :attr:`schema`; the field is dotted."""
+        return schema_problems(value, self.schema, self.name) if self.schema is not None else []
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list, tuple),
+    "object": (Mapping,),
+}
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if name == "null":
+        return value is None
+    if isinstance(value, bool) and name != "boolean":
+        return False
+    if name == "integer" and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, _JSON_TYPES.get(name, (object,)))
+
+
+def schema_problems(value: Any, schema: Mapping[str, Any], where: str) -> list[tuple[str, str]]:
+    """Check ``value`` against the JSON-schema subset scaffolded plugins declare (no ``$ref``, no combinators):
+    ``type`` (a name or a list), ``enum``, ``minimum``/``maximum``, ``properties``/``required``/
+    ``additionalProperties`` and ``items``. Returns ``(dotted.field, why)`` pairs; empty when valid."""
+    types = schema.get("type")
+    names = [types] if isinstance(types, str) else list(types or [])
+    if names and not any(_is_type(value, t) for t in names):
+        return [(where, f"expected {' or '.join(names)}, got {_preview(value)}")]
+    enum = schema.get("enum")
+    if isinstance(enum, list | tuple) and value not in enum:
+        return [(where, f"must be one of {', '.join(map(str, enum))}")]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(schema.get("minimum"), int | float) and value < schema["minimum"]:
+            return [(where, f"must be >= {schema['minimum']:g}")]
+        if isinstance(schema.get("maximum"), int | float) and value > schema["maximum"]:
+            return [(where, f"must be <= {schema['maximum']:g}")]
+    out: list[tuple[str, str]] = []
+    if isinstance(value, Mapping):
+        props: Mapping[str, Any] = schema.get("properties") or {}
+        out += [(f"{where}.{name}", "is required") for name in schema.get("required") or () if name not in value]
+        extra = schema.get("additionalProperties", True)
+        for key, item in value.items():
+            if key in props:
+                out += schema_problems(item, props[key], f"{where}.{key}")
+            elif extra is False:
+                out.append(
+                    (
+                        f"{where}.{_preview(key) if not isinstance(key, str) else key}",
+                        f"unknown field (known: {', '.join(props) or 'none'})",
+                    )
+                )
+            elif isinstance(extra, Mapping):
+                out += schema_problems(item, extra, f"{where}.{key}")
+    elif isinstance(value, list | tuple) and isinstance(schema.get("items"), Mapping):
+        for i, item in enumerate(value):
+            out += schema_problems(item, schema["items"], f"{where}[{i}]")
+    return out
 
 
 def _str(v: Any) -> str:
@@ -166,6 +247,29 @@ def _str_list(v: Any) -> list[str]:
     return [_str(i) for i in items]
 
 
+def _int_list(v: Any) -> list[int]:
+    return [_int(i) for i in _list(v, "integers")]
+
+
+def _float_list(v: Any) -> list[float]:
+    return [_float(i) for i in _list(v, "numbers")]
+
+
+def _list(v: Any, what: str) -> list[Any]:
+    if isinstance(v, str):
+        text = v.strip()
+        if text.startswith("["):
+            try:
+                v = json.loads(text)
+            except ValueError:
+                raise ValueError(f"expected a JSON array or comma-separated {what}") from None
+        else:
+            return [s.strip() for s in text.split(",") if s.strip()]
+    if not isinstance(v, list | tuple):
+        raise TypeError(f"expected a list of {what}, got {type(v).__name__}")
+    return list(v)
+
+
 def _datetime(v: Any) -> datetime:
     if isinstance(v, datetime):
         dt = v
@@ -194,6 +298,8 @@ _CHECKS = {
     "json": _json,
     "object": _object,
     "str_list": _str_list,
+    "int_list": _int_list,
+    "float_list": _float_list,
     "datetime": _datetime,
 }
 
@@ -209,6 +315,8 @@ class TokenKind:
     ambiguous failures (timeouts, 5xx) may be retried.
     ``credentials``: names of the provider's credential fields this kind needs.
     ``extra_params``: undeclared parameters are allowed (JSON-serialisable) and passed through.
+    ``optional_credentials``: credential fields this kind uses when present (e.g. a client secret *or* a
+    private key); a missing one is simply absent from ``request.credentials``.
     ``auth_header`` / ``auth_scheme``: how the token is attached to requests to the API it is for
     (:mod:`anytoken.auth`): ``Authorization: Bearer <token>`` by default; ``auth_scheme=""`` sends the bare
     token (Unleash), ``auth_scheme="jwt"`` gives ``Authorization: jwt <token>`` (Qrvey admin), another
@@ -224,6 +332,7 @@ class TokenKind:
     persistent: bool = False
     idempotent: bool = True
     extra_params: bool = False
+    optional_credentials: tuple[str, ...] = ()
     auth_header: str | None = "Authorization"
     auth_scheme: str = "Bearer"
 
@@ -254,12 +363,15 @@ class TokenKind:
                     problems.append((name, f"unknown parameter (known: {known}).{hint}" if hint else f"unknown parameter (known: {known})"))
                 continue
             coerced, why = p.check(value)
+            structural = p.problems(coerced) if not why and coerced is not None else []
             if why:
                 problems.append((name, why))
+            elif structural:
+                problems += structural
             elif coerced is not None or p.nullable:
                 out[name] = coerced
         for p in self.params:
-            if p.name in out or any(f == p.name for f, _ in problems):
+            if p.name in out or any(f == p.name or f.startswith((f"{p.name}.", f"{p.name}[")) for f, _ in problems):
                 continue
             if p.required:
                 problems.append((p.name, "is required"))
@@ -275,6 +387,10 @@ class CredentialField:
     """A credential: ``env`` lists the environment variables read (first set wins).
 
     ``multiline``: the value may span lines (a PEM private key); otherwise newlines are refused.
+    ``local``: the plugin checks or uses the value itself (a private key it signs a JWT with) instead of
+    sending it as-is; a malformed value is refused before anything is sent (raise
+    :func:`anytoken.provider.invalid_credential` from ``plan()``), and the conformance suite checks that
+    instead of a provider 401.
     """
 
     name: str
@@ -282,6 +398,7 @@ class CredentialField:
     help: str = ""
     secret: bool = True
     multiline: bool = False
+    local: bool = False
 
 
 @attrs.frozen
@@ -305,6 +422,7 @@ class ProviderInfo:
     docs_url: str | None = None
     #: (kind name a user may try, what to do instead), e.g. Unleash's refused "admin" tokens
     kind_hints: tuple[tuple[str, str], ...] = ()
+    base_url_from: Callable[[Mapping[str, Any]], str | None] | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def default_kind(self) -> str:
@@ -338,7 +456,7 @@ class ProviderInfo:
             if k.name in seen:
                 problems.append(f"kind {k.name!r} declared twice")
             seen.add(k.name)
-            for cred in k.credentials:
+            for cred in (*k.credentials, *k.optional_credentials):
                 if cred not in cred_names:
                     problems.append(f"kind {k.name!r} needs undeclared credential {cred!r}")
             if k.auth_header is not None and not _HEADER_NAME.match(k.auth_header):

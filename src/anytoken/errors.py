@@ -271,7 +271,16 @@ class NotFoundError(ProviderError):
 
 
 class ProviderRejectedError(ProviderError):
-    """400/409/422: the provider refused the request's parameters."""
+    """400/409/422: the provider refused the request's parameters.
+
+    ``error`` / ``error_description``: the provider's own error code and text when it has them (an OAuth 2.0
+    ``invalid_scope``, RFC 6749 §5.2), the description scrubbed of the caller's secrets.
+    """
+
+    def __init__(self, message: str, *, error: str | None = None, error_description: str | None = None, **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.error = error
+        self.error_description = error_description
 
 
 class RateLimitedError(ProviderError):

@@ -50,7 +50,13 @@ ENTRY_POINT_GROUP = "anytoken"
 
 #: Built-in provider names and the only distributions allowed to serve them without explicit choice.
 BUILTIN_PROVIDERS: Mapping[str, str] = {
+    "auth0": "anytoken-oauth2",
     "clerk": "anytoken-clerk",
+    "entra": "anytoken-oauth2",
+    "google": "anytoken-oauth2",
+    "keycloak": "anytoken-oauth2",
+    "oauth2": "anytoken-oauth2",
+    "okta": "anytoken-oauth2",
     "quadrata": "anytoken-quadrata",
     "qrvey": "anytoken-qrvey",
     "telnyx": "anytoken-telnyx",
@@ -398,6 +404,9 @@ class Registry:
         """Load every allowed plugin (for listings and the sandbox), isolating failures."""
         out: list[PluginRecord] = []
         for name in sorted(self.records()):
+            if all(r.status == "disabled" for r in self.records()[name]):
+                out.extend(self.records()[name])  # not allowed: listed, never loaded (nor an error in strict mode)
+                continue
             try:
                 self.record(name)
             except (PluginError, ProviderConflictError, UnknownProviderError) as exc:

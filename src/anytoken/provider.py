@@ -4,14 +4,16 @@ A plugin subclasses :class:`GeneratedProvider`, declares its provider in :meth:`
 returns a :class:`Call` from :meth:`plan`: which generated endpoint module to call, with which keyword
 arguments and auth headers, and how to turn the typed success response into a :class:`~anytoken.Token`.
 The base class runs it synchronously (``sync_detailed``) or with real async I/O (``asyncio_detailed``) on
-the pooled httpx clients of ``request.http``, and maps every non-success answer into the error tree at
-one place, :func:`error_for_response` — so sync and async agree by construction.
+the pooled clients of ``request.http`` (the wire path, or httpx with ``ANYTOKEN_HTTP=httpx``), and maps
+every non-success answer into the error tree at one place, :func:`error_for_response` — so sync and async agree by construction.
 """
 
 from __future__ import annotations
 
 import contextvars
 import json
+import re
+import uuid
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,6 +22,7 @@ import attrs
 
 from .errors import (
     AuthenticationError,
+    InvalidParameterError,
     MalformedResponseError,
     NotFoundError,
     ProviderError,
@@ -32,8 +35,6 @@ from .hookspecs import hookimpl
 from .tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
-    import httpx
-
     from .declarations import ProviderInfo
     from .sandbox.model import SandboxProvider
 
@@ -44,6 +45,8 @@ __all__ = [
     "error_for_response",
     "expect",
     "forget_response",
+    "invalid_credential",
+    "invalid_param",
     "parse_retry_after",
 ]
 
@@ -53,8 +56,9 @@ AnyRequest = TokenRequest | RevokeRequest
 _REQUEST_ID_HEADERS = ("x-request-id", "x-clerk-trace-id", "request-id", "x-amzn-requestid", "x-trace-id", "cf-ray")
 _BODY_ID_KEYS = ("clerk_trace_id", "request_id", "requestId", "trace_id", "id")
 
-#: the last raw httpx response seen in this context (set by a response hook of the pooled clients)
-last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar("anytoken_last_response", default=None)
+#: the last raw response seen in this context (an ``httpx.Response`` or a wire response: ``status_code``,
+#: ``headers``, ``content``), set by the pooled clients
+last_response: contextvars.ContextVar[Any] = contextvars.ContextVar("anytoken_last_response", default=None)
 
 
 def forget_response() -> None:
@@ -159,7 +163,7 @@ def error_for_response(request: AnyRequest, status: int, headers: Mapping[str, s
     if status in (401, 403):
         fields = " / ".join(request.credentials) or "credential"
         action = "was rejected" if status == 401 else "lacks the permission"
-        return AuthenticationError(f"the provider says the {fields} {action}{suffix}. Check the key and its environment", **where)
+        return AuthenticationError(f"the provider says the {fields} {action}{suffix}. Check {_key_source(request)}", **where)
     if status == 404:
         return NotFoundError(f"not found{suffix}. Check the ids you passed ({_ids(request)})", **where)
     if status == 429:
@@ -174,9 +178,49 @@ def error_for_response(request: AnyRequest, status: int, headers: Mapping[str, s
     return ProviderError(f"unexpected HTTP status {status}{suffix}", **where)
 
 
+def _key_source(request: AnyRequest) -> str:
+    """Where the rejected credentials came from: their environment variables (or the call's credentials)."""
+    envs: list[str] = []
+    for name in request.credentials:
+        try:
+            envs += [e for e in request.info.credential(name).env if e not in envs]
+        except (KeyError, AttributeError):
+            continue
+    return f"the key and its environment ({' / '.join(envs)})" if envs else "the key and its environment"
+
+
+_ID_NAME = re.compile(r"(?:^|_)(?:id|ids|sid|uuid|slug|username)$|id$|^(?:project|template)$", re.IGNORECASE)
+
+
 def _ids(request: AnyRequest) -> str:
-    ids = [f"{k}={v!r}" for k, v in request.params.items() if isinstance(v, str) and ("id" in k.lower() or k in {"project", "template"})]
-    return ", ".join(ids[:4]) or "none"
+    """The path ids of the request (declared ``Param(path=True)`` or named like an id), any scalar type."""
+    ids = []
+    for k, v in request.params.items():
+        declared = request.kind_info.param(k) if request.kind_info is not None else None
+        named = (declared is not None and declared.path) or _ID_NAME.search(k)
+        if named and isinstance(v, str | int | float | uuid.UUID) and not isinstance(v, bool):
+            ids.append(f"{k}={v!r}")
+    return ", ".join(ids[:6]) or "none"
+
+
+def invalid_param(request: TokenRequest, field: str, why: str) -> InvalidParameterError:
+    """The usage error (exit 2) for a parameter a plugin finds bad in ``plan()``: ``raise invalid_param(...)``.
+
+    Raising :class:`~anytoken.errors.InvalidParameterError` (or this) from ``plan()`` is how a plugin refuses
+    bad user input; any other exception from a plugin is a :class:`~anytoken.errors.PluginError` (a bug).
+    """
+    return InvalidParameterError([(field, why)], provider=request.provider, kind=request.kind)
+
+
+def invalid_credential(request: TokenRequest, name: str, why: str) -> InvalidParameterError:
+    """The usage error for a credential the plugin checks locally (a malformed PEM key): it names the
+    credential and its environment variables, never the value. Raise it from ``plan()``."""
+    try:
+        envs = request.info.credential(name).env
+    except (KeyError, AttributeError):
+        envs = ()
+    hint = f" (from {' / '.join(envs)})" if envs else ""
+    return InvalidParameterError([(f"credentials.{name}", f"{why}{hint}")], provider=request.provider, kind=request.kind)
 
 
 def expect(request: AnyRequest, response: DetailedResponse, ok: int | Collection[int], *, body: bool = True) -> Any:
@@ -325,7 +369,7 @@ class GeneratedProvider:
 def _send(request: AnyRequest, endpoint: Any, client_cls: Any, headers: Mapping[str, str], kwargs: Mapping[str, Any]) -> Any:
     """Call a generated endpoint on the pooled sync client; a parse failure becomes the mapped error."""
     client = client_cls(base_url=request.base_url)
-    client.set_httpx_client(request.http.sync_client(headers))
+    client.set_httpx_client(request.http.generated_client(headers))
     last_response.set(None)
     failure: ProviderError | None = None
     try:
@@ -341,7 +385,7 @@ def _send(request: AnyRequest, endpoint: Any, client_cls: Any, headers: Mapping[
 async def _asend(request: AnyRequest, endpoint: Any, client_cls: Any, headers: Mapping[str, str], kwargs: Mapping[str, Any]) -> Any:
     """Async twin of :func:`_send`, on the pooled async client."""
     client = client_cls(base_url=request.base_url)
-    client.set_async_httpx_client(request.http.async_client(headers))
+    client.set_async_httpx_client(request.http.generated_async_client(headers))
     last_response.set(None)
     failure: ProviderError | None = None
     try:

@@ -9,7 +9,9 @@ Subclass :class:`ProviderConformance` in a plugin's tests (langchain's standard 
 
 It runs against the local sandbox (the ``anytoken_sandbox`` fixture of anytoken's pytest plugin) and
 checks: the declaration is well formed; every kind mints from the sandbox's examples, sync and async
-alike; a JWT's ``exp`` is read; a wrong key is an AuthenticationError; the sandbox's ``not_found`` and
+alike; a JWT's ``exp`` is read; a wrong key is an AuthenticationError (a credential declared
+``CredentialField(local=True)``, checked or signed with locally, is instead refused as malformed before
+anything is sent); the sandbox's ``not_found`` and
 ``invalid`` examples reach the wire (the sandbox counts the requests) and map to NotFoundError and
 ProviderRejectedError; missing credentials name their env vars; no secret reaches an error, a token's
 repr or anything reachable from either (``token.raw`` included); the plugin module imports nothing heavy.
@@ -58,6 +60,11 @@ WireCount = Callable[[], int]
 def assert_no_secret(exc: BaseException, *secrets: str) -> None:
     """Fail when any secret appears in the exception, its repr, its attributes, or its cause/context chain."""
     assert_nothing_reachable_shows(exc, *secrets)
+
+
+def _local_credentials(info: ProviderInfo, names: tuple[str, ...]) -> set[str]:
+    """The credentials of ``names`` the plugin checks or uses locally (``CredentialField(local=True)``)."""
+    return {n for n in names if info.credential(n).local}
 
 
 class _ConformanceChecks:
@@ -163,17 +170,35 @@ class _ConformanceChecks:
     def test_wrong_key_is_an_authentication_error(self, info: ProviderInfo, examples: Cases, secrets: list[str]) -> None:
         checked = 0
         for kind, params in examples.items():
-            wrong = {name: f"wrong-{name}-0123456789abcdef" for name in info.kind(kind).credentials}
+            names = info.kind(kind).credentials
+            local = _local_credentials(info, names)
+            wrong = {name: f"wrong-{name}-0123456789abcdef" for name in names if name not in local}
             if not wrong:
-                continue
+                continue  # only locally checked credentials: test_malformed_local_credential_is_refused_before_sending
             with self.client_with(wrong) as client, pytest.raises(AuthenticationError) as caught:
                 client.create_token(self.provider, kind=kind, **params)
             assert caught.value.status in (401, 403)
             assert_no_secret(caught.value, *wrong.values(), *secrets)
             checked += 1
-        if not any(k.credentials for k in info.kinds):
-            pytest.skip(f"{self.provider} needs no credentials")
+        if not any(set(k.credentials) - _local_credentials(info, k.credentials) for k in info.kinds):
+            pytest.skip(f"{self.provider} needs no credentials that are sent as-is")
         assert checked
+
+    def test_malformed_local_credential_is_refused_before_sending(
+        self, info: ProviderInfo, examples: Cases, wire: WireCount, secrets: list[str]
+    ) -> None:
+        """A credential the plugin checks or signs with (``CredentialField(local=True)``, e.g. a PEM private key)
+        is never sent as-is: a malformed value is an InvalidParameterError naming ``credentials.<name>``, raised
+        before any request, without the value in the message."""
+        for kind, params in examples.items():
+            for name in sorted(_local_credentials(info, info.kind(kind).credentials)):
+                bad = f"not-a-valid-{name}-0123456789abcdef"
+                before = wire()
+                with self.client_with({name: bad}) as client, pytest.raises(InvalidParameterError) as caught:
+                    client.create_token(self.provider, kind=kind, **params)
+                assert f"credentials.{name}" in caught.value.fields, caught.value.fields
+                assert wire() == before, f"{kind}: a request was sent with a malformed {name}"
+                assert_no_secret(caught.value, bad, *secrets)
 
     # -- secrets ------------------------------------------------------------------------------------
     def test_nothing_reachable_from_a_token_shows_a_secret(self, client: Client, examples: Cases, secrets: list[str]) -> None:

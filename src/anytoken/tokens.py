@@ -27,6 +27,10 @@ def _secret(value: str | Secret) -> Secret:
     return value if isinstance(value, Secret) else Secret(value)
 
 
+def _secrets(values: Mapping[str, str | Secret]) -> dict[str, Secret]:
+    return {name: _secret(value) for name, value in values.items()}
+
+
 @attrs.frozen(repr=False)
 class Token:
     """A minted token. ``value`` is the secret; ``repr``/``str`` show it masked.
@@ -46,6 +50,8 @@ class Token:
     metadata: Mapping[str, Any] = attrs.field(factory=dict)
     raw: Any = attrs.field(default=None, eq=False)
     _claims: Any = attrs.field(default=None, eq=False, repr=False, alias="_claims")  # JWT payload, decoded once
+    #: further named secrets minted with the token (an OAuth 2.0 refresh_token, id_token); masked everywhere
+    secrets: Mapping[str, Secret] = attrs.field(factory=dict, eq=False, converter=_secrets)
 
     def __attrs_post_init__(self) -> None:
         if self.raw is not None:
@@ -69,6 +75,7 @@ class Token:
         id: str | None = None,
         metadata: Mapping[str, Any] | None = None,
         raw: Any = None,
+        secrets: Mapping[str, str | Secret] | None = None,
     ) -> Token:
         """Build a token, reading ``exp``/``iat``/``jti`` from the value when it is a JWT and not given."""
         claims = _jwt.claims(value)
@@ -77,12 +84,19 @@ class Token:
             expires_at = _jwt.timestamp(claims, "exp")
         if id is None and claims and isinstance(claims.get("jti"), str):
             id = claims["jti"]
-        return cls(provider, kind, Secret(value), expires_at, issued, id, dict(metadata or {}), raw, _claims=claims or None)
+        return cls(
+            provider, kind, Secret(value), expires_at, issued, id, dict(metadata or {}), raw, _claims=claims or None, secrets=secrets or {}
+        )
 
     @property
     def value(self) -> str:
         """The token itself: a secret, handle with care."""
         return self.secret.get()
+
+    def get_secret(self, name: str) -> str | None:
+        """Another secret minted with the token (e.g. ``"refresh_token"``), or None: handle with care."""
+        secret = self.secrets.get(name)
+        return None if secret is None else secret.get()
 
     @property
     def claims(self) -> dict[str, Any] | None:
@@ -131,6 +145,7 @@ class Token:
             "issued_at": self.issued_at.isoformat(),
             "id": self.id,
             "metadata": dict(self.metadata),
+            **({"secrets": {k: v.get() if reveal else mask(v.get()) for k, v in self.secrets.items()}} if self.secrets else {}),
         }
 
 

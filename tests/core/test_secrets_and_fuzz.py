@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
 import httpx
 import pytest
-from echo_support import EchoPlugin
+from echo_support import EchoPlugin, EchoServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +32,10 @@ def _registry() -> Registry:
 REGISTRY = _registry()
 
 
-def _client(key: str, token: str, status: int = 200, echo_key_in_error: bool = True) -> anytoken.Client:
+def _client(key: str, token: str, status: int = 200, echo_key_in_error: bool = True, server: EchoServer | None = None) -> anytoken.Client:
+    """The echo provider answering through a MockTransport, or on real sockets through ``server`` (the
+    wire path, or httpx's with ``ANYTOKEN_HTTP=httpx`` in the server's ``env``)."""
+
     def handler(request: httpx.Request) -> httpx.Response:
         sent = request.headers["authorization"].removeprefix("Bearer ")
         if status != 200:
@@ -40,20 +44,38 @@ def _client(key: str, token: str, status: int = 200, echo_key_in_error: bool = T
             return httpx.Response(status, json=body)
         return httpx.Response(200, json={"token": token})
 
-    return anytoken.Client(
-        registry=REGISTRY,
-        env={"ECHO_API_KEY": key},
-        transport=httpx.MockTransport(handler),
-        retry=anytoken.RetryPolicy(max_attempts=2, backoff=0, max_backoff=0),
-    )
+    retry = anytoken.RetryPolicy(max_attempts=2, backoff=0, max_backoff=0)
+    if server is None:
+        return anytoken.Client(registry=REGISTRY, env={"ECHO_API_KEY": key}, transport=httpx.MockTransport(handler), retry=retry)
+    server.handler = handler
+    env = {"ECHO_API_KEY": key, "ECHO_BASE_URL": server.url, **getattr(server, "env", {})}
+    return anytoken.Client(registry=REGISTRY, env=env, retry=retry)
+
+
+@pytest.fixture(scope="module")
+def echo_server() -> Iterator[EchoServer]:
+    server = EchoServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["mock", "wire", "httpx"])
+def path(request: pytest.FixtureRequest, echo_server: EchoServer) -> EchoServer | None:
+    """Which request path a test runs on: MockTransport, the wire clients on sockets, httpx on sockets."""
+    if request.param == "mock":
+        return None
+    echo_server.env = {"ANYTOKEN_HTTP": request.param}  # type: ignore[attr-defined]
+    return echo_server
 
 
 @SETTINGS
 @given(key=SECRET, token=SECRET, status=st.sampled_from([200, 400, 401, 403, 404, 409, 422, 429, 500, 503]))
-def test_no_secret_in_repr_logs_or_errors(key: str, token: str, status: int, caplog: pytest.LogCaptureFixture) -> None:
+def test_no_secret_in_repr_logs_or_errors(
+    key: str, token: str, status: int, caplog: pytest.LogCaptureFixture, path: EchoServer | None
+) -> None:
     caplog.clear()
     with caplog.at_level(logging.DEBUG):
-        client = _client(key, token, status)
+        client = _client(key, token, status, server=path)
         try:
             minted = client.create_token("echo", user="u", retry=anytoken.RetryPolicy(max_attempts=1))
         except errors.AnytokenError as exc:
@@ -63,6 +85,8 @@ def test_no_secret_in_repr_logs_or_errors(key: str, token: str, status: int, cap
             assert minted.value == token
             for text in (repr(minted), str(minted), str(minted.to_dict())):
                 assert token not in text
+        for pool in [*client.pools._sync._pools.values(), *(c for per in client.pools._async.values() for c in per.lru._pools.values())]:
+            assert key not in repr(pool.resource)
         request = client.prepare("echo", params={"user": "u"})
         assert key not in repr(request) and key not in repr(client) and key not in repr(request.credentials)
         client.close()

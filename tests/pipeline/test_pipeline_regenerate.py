@@ -9,7 +9,7 @@ import pytest
 from _pipeline.trees import tree_digest
 from pipeline_support import REPO_ROOT, mypy_strict, run_script
 
-PROVIDERS = ("telnyx", "clerk", "quadrata", "qrvey", "unleash")
+PROVIDERS = ("telnyx", "clerk", "quadrata", "qrvey", "unleash", "oauth2")
 
 
 def test_every_provider_has_spec_config_and_client() -> None:
@@ -138,7 +138,7 @@ def test_pin_mismatch_says_how_to_fix(repo_copy: Path) -> None:
 def test_unknown_provider_is_a_usage_error(repo_copy: Path) -> None:
     result = run_script("regenerate.py", "nosuch", root=repo_copy)
     assert result.returncode == 2
-    assert "unknown provider 'nosuch'; available: clerk, qrvey, quadrata, telnyx, unleash" in result.stderr
+    assert "unknown provider 'nosuch'; available: clerk, oauth2, qrvey, quadrata, telnyx, unleash" in result.stderr
 
 
 def test_check_and_force_are_exclusive(repo_copy: Path) -> None:

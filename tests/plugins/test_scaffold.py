@@ -153,7 +153,10 @@ def scaffold(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, 
         (["--spec", "acme.yaml", "-p", "POST /oauth/tokn"], "did you mean 'POST /oauth/token'"),
         (["--spec", "acme.yaml", "-p", "getHealth"], "no JSON or text body to read the token from"),
         (["--spec", "acme.yaml", "-p", "createOrgToken", "--auth", "body:apiKey"], "createOrgToken has no request body"),
-        (["--spec", "acme.yaml", "-p", "issueAccessToken", "--auth", "cookie"], "expected bearer, header:NAME or body:FIELD"),
+        (
+            ["--spec", "acme.yaml", "-p", "issueAccessToken", "--auth", "cookie"],
+            "expected bearer, header:NAME, query:NAME, basic, body:FIELD or none",
+        ),
         (["--spec", "acme.yaml", "-p", "issueAccessToken", "--token-field", "data.tok"], "not a field of issueAccessToken's 200 response"),
         (["--spec", "acme.yaml", "-p", "issueAccessToken", "--env", "lower"], "upper-case"),
         (["--spec", "broken.yaml", "-p", "x"], "invalid YAML"),
@@ -233,9 +236,9 @@ def test_inference_from_the_spec(tmp_path: Path, capsys: pytest.CaptureFixture[s
     plugin = (root / "src/anytoken_acme/plugin.py").read_text()
     assert 'AUTH = ("header", "X-Api-Key")' in plugin
     assert 'token="access_token"' in plugin and 'expires=("expires_in", "in")' in plugin
-    assert "status=201" in plugin and 'token="text"' in plugin
+    assert "ok=(201,)" in plugin and 'token="text"' in plugin
     assert 'Param("scope", "str", required=True' in plugin and 'choices=("api", "web")' in plugin
-    assert 'Param("org_id", "str", required=True, help="The organisation")' in plugin
+    assert 'Param("org_id", "str", path=True, required=True, help="The organisation")' in plugin
     sliced = (root / "specs/acme.yaml").read_text()
     assert "/health" not in sliced and "'2024-01-01'" in sliced  # sliced; YAML dates stay strings
     pyproject = (root / "pyproject.toml").read_text()
@@ -357,3 +360,83 @@ def test_scaffolded_plugin_mints_through_the_venv_cli_against_the_venv_sandbox(f
             sandbox.stdout.close()
         if sandbox.stderr is not None:
             sandbox.stderr.close()
+
+
+# -- issue 13: real-world shapes, inferred without running the generator ------------------------------
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+#: a synthetic spec of the shapes no corpus API has: `2XX`/`4XX` ranges, a JSON:API envelope
+#: (`data.attributes.token`), a query-string key, a uuid path id, `-` in the operationId
+RANGES = (Path(__file__).resolve().parent / "shapes" / "ranges.yaml").read_text(encoding="utf-8")
+
+
+def _model(*argv: str) -> Any:
+    from anytoken.scaffold._cli import _check_args, _parser, build_model
+
+    args = _parser().parse_args(list(argv))
+    _check_args(args)
+    return build_model(args)[0]
+
+
+def test_typed_path_ids_get_typed_examples_and_a_missing_id_of_the_same_type() -> None:
+    gh = _model("github-app", "--spec", str(CORPUS / "github-app.yaml"), "-p", "apps/create-installation-access-token").operations[0]
+    installation = gh.params[0]
+    assert (installation.name, installation.type, installation.example, installation.missing) == ("installation_id", "int", 42, 987654321)
+    assert gh.kind == "installation_access_token" and gh.ok == [201] and gh.token_format == "opaque:ghs_"
+    types = {p.name: (p.type, p.choices, p.schema) for p in gh.params}
+    assert types["repository_ids"][0] == "int_list" and types["repositories"][0] == "str_list"
+    assert types["permissions"][0] == "object"
+    assert types["permissions"][2]["properties"]["contents"] == {"type": "string", "enum": ["read", "write"]}
+    db = _model("databricks", "--spec", str(CORPUS / "databricks.yaml"), "-p", "ServicePrincipalSecrets.create").operations[0]
+    account, principal = db.params[:2]
+    assert (account.type, account.example, account.missing) == (
+        "str",
+        "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        "ffffffff-ffff-4fff-bfff-ffffffffffff",
+    )
+    assert (principal.type, principal.example) == ("int", 42)
+    assert db.kind == "service_principal_secrets"
+
+
+def test_auth_modes_and_credentials_follow_the_security_scheme() -> None:
+    twilio = _model("twilio", "--spec", str(CORPUS / "twilio.yaml"), "-p", "CreateNewKey")
+    assert (twilio.auth.mode, [c[:2] for c in twilio.credentials]) == (
+        "basic",
+        [("username", "TWILIO_USERNAME"), ("password", "TWILIO_PASSWORD")],
+    )
+    assert "accountSid_authToken" in twilio.credentials[0][2]
+    assert twilio.operations[0].body_content == "application/x-www-form-urlencoded"
+    mapbox = _model("mapbox", "--spec", str(CORPUS / "mapbox.yaml"), "-p", "createToken")
+    assert (mapbox.auth.mode, mapbox.auth.name) == ("query", "access_token")
+    assert mapbox.operations[0].auth_header_param and "access_token" not in [p.name for p in mapbox.operations[0].params]
+    assert mapbox.base_path == "/tokens/v2"
+    stripe = _model("stripe", "--spec", str(CORPUS / "stripe.yaml"), "-p", "PostEphemeralKeys")
+    assert stripe.auth.mode == "bearer"  # preferred over the basic scheme listed first
+    assert stripe.operations[0].expires_path == "expires" and stripe.operations[0].expires_style == "epoch"
+    assert [p.name for p in stripe.operations[0].params if p.location == "header"] == ["stripe_version"]
+
+
+def test_ranges_envelopes_and_uuid_ids(tmp_path: Path) -> None:
+    op = _model("ranges", "--spec", str(write(tmp_path, "r.yaml", RANGES)), "-p", "sessions-mint-token").operations[0]
+    assert op.ok == list(range(200, 300)) and op.status == 200
+    assert op.token_path == "data.attributes.token" and (op.expires_path, op.expires_style) == ("data.attributes.ttl", "in")
+    assert op.error_samples[401] == {"errors": [{"detail": "{message}"}]}  # the 4XX shape, with the message where it goes
+    assert op.kind == "token" and op.params[0].example == "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    cloudflare = _model("cf", "--spec", str(CORPUS / "cloudflare.yaml"), "-p", "user-api-tokens-create-token").operations[0]
+    assert cloudflare.token_path == "result.value" and cloudflare.expires_path == "result.expires_on"
+    assert cloudflare.ok == [200] and {400, 401, 404, 422} <= set(cloudflare.declared)
+
+
+def test_what_cannot_be_inferred_is_one_line_naming_the_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write(tmp_path, "r.yaml", RANGES.replace("token: {type: string}", "tok: {type: string}"))
+    code, _, err = scaffold(capsys, "ranges", "--spec", str(spec), "-p", "sessions-mint-token", "-o", str(tmp_path / "out"))
+    assert code == 2 and "pass --token-field PATH" in err and len(err.strip().splitlines()) == 1
+    code, _, err = scaffold(
+        capsys, "ranges", "--spec", str(spec), "-p", "sessions-mint-token", "--kind", "Bad Name", "-o", str(tmp_path / "o")
+    )
+    assert code == 2 and "--kind 'Bad Name'" in err
+    model = _model("ranges", "--spec", str(spec), "-p", "sessions-mint-token", "--token-field", "data.attributes.tok", "--kind", "session")
+    assert model.operations[0].kind == "session" and model.operations[0].token_path == "data.attributes.tok"
+    with pytest.raises(Exception, match="expected jwt, opaque or opaque:PREFIX"):
+        _model("ranges", "--spec", str(spec), "-p", "sessions-mint-token", "--token-format", "pem")

@@ -85,7 +85,25 @@ def _cases(sandbox: Sandbox, client: anytoken.Client) -> list[tuple[str, str, di
     return out
 
 
-@pytest.mark.parametrize("mode", ["sync", "async", "async-httpx"])
+# request path -> environment: the wire clients (default), httpx (on aiohttp's transport for async), httpx's own pool
+MODES: dict[str, dict[str, str]] = {
+    "sync-wire": {},
+    "sync-httpx": {"ANYTOKEN_HTTP": "httpx"},
+    "async-wire": {},
+    "async-httpx-aiohttp": {"ANYTOKEN_HTTP": "httpx"},
+    "async-httpx": {"ANYTOKEN_HTTP": "httpx", "ANYTOKEN_ASYNC_TRANSPORT": "httpx"},
+}
+# the class of every pooled client a mode must have used
+EXPECTED_POOL = {
+    "sync-wire": "WireClient",
+    "sync-httpx": "_PooledClient",
+    "async-wire": "AsyncWireClient",
+    "async-httpx-aiohttp": "_PooledAsyncClient",
+    "async-httpx": "_PooledAsyncClient",
+}
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
 @pytest.mark.parametrize("fault_name", sorted(FAULTS))
 def test_fault_matrix(sandbox: Sandbox, fault_name: str, mode: str) -> None:
     fault, times, want_idempotent, want_persistent = FAULTS[fault_name]
@@ -95,8 +113,8 @@ def test_fault_matrix(sandbox: Sandbox, fault_name: str, mode: str) -> None:
     successes: dict[str, int] = {}
     ambiguous: dict[str, int] = {}
     failures: list[str] = []
-    env = {"ANYTOKEN_ASYNC_TRANSPORT": "httpx"} if mode == "async-httpx" else {}
-    with sandbox.client(env=env, timeout=TIMEOUT, retry=POLICY) as client:
+    used: set[str] = set()
+    with sandbox.client(env=MODES[mode], timeout=TIMEOUT, retry=POLICY) as client:
         cases = _cases(sandbox, client)
         assert cases, "no provider installed with sandbox routes"
         for provider, kind, params, persistent in cases:
@@ -105,12 +123,10 @@ def test_fault_matrix(sandbox: Sandbox, fault_name: str, mode: str) -> None:
             started = time.monotonic()
             outcome: Any
             try:
-                if mode == "async":
-                    assert _async_transport_name(client) in ("AiohttpTransport", "AsyncHTTPTransport")
-                if mode == "sync":
+                if mode.startswith("sync"):
                     outcome = client.create_token(provider, kind=kind, **params)
                 else:
-                    outcome = asyncio.run(_amint(client, provider, kind, params))
+                    outcome = asyncio.run(_amint(client, provider, kind, params, used))
             except errors.AnytokenError as exc:
                 outcome = exc
             except Exception as exc:  # an untyped exception is a failure of the library
@@ -127,6 +143,12 @@ def test_fault_matrix(sandbox: Sandbox, fault_name: str, mode: str) -> None:
             elif isinstance(outcome, errors.AmbiguousMintError):
                 ambiguous[provider] = ambiguous.get(provider, 0) + 1
         sandbox.clear_faults()
+        used |= {type(p.resource).__name__ for p in client.pools._sync._pools.values()}
+    if used != {EXPECTED_POOL[mode]}:
+        failures.append(f"mode {mode} ran on {sorted(used)}, not {EXPECTED_POOL[mode]}")
+    if mode == "async-httpx-aiohttp" and _inner_transports != {"AiohttpTransport"}:
+        failures.append(f"async-httpx-aiohttp ran on {_inner_transports}")
+    _inner_transports.clear()
     for provider in sandbox.providers:
         created = sandbox.created(provider) - created_before[provider]
         persistent_kinds = [c for c in cases if c[0] == provider and c[3]]
@@ -147,11 +169,16 @@ def test_fault_matrix(sandbox: Sandbox, fault_name: str, mode: str) -> None:
     assert not failures, "\n".join(failures)
 
 
-def _async_transport_name(client: anytoken.Client) -> str:
-    from anytoken._http import _default_async_transport
-
-    return type(_default_async_transport(__import__("httpx").Limits(), client.pools.async_backend)).__name__
+_inner_transports: set[str] = set()
 
 
-async def _amint(client: anytoken.Client, provider: str, kind: str, params: dict[str, Any]) -> anytoken.Token:
-    return await client.acreate_token(provider, kind=kind, **params)  # the loop's pools close when asyncio.run ends
+async def _amint(client: anytoken.Client, provider: str, kind: str, params: dict[str, Any], used: set[str]) -> anytoken.Token:
+    try:
+        return await client.acreate_token(provider, kind=kind, **params)  # the loop's pools close when asyncio.run ends
+    finally:
+        for per_loop in client.pools._async.values():
+            for pool in per_loop.lru._pools.values():
+                used.add(type(pool.resource).__name__)
+                inner = getattr(getattr(pool.resource, "_transport", None), "inner", None)
+                if inner is not None:
+                    _inner_transports.add(type(inner).__name__)

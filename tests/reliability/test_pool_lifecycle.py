@@ -105,13 +105,15 @@ def test_many_tenants_in_threads_never_break_a_call_in_flight(sandbox: Sandbox, 
     assert len(client.pools._sync) == 0  # closed with the client
 
 
-def test_pools_are_evicted_least_recently_used(sandbox: Sandbox, tenants: list[str]) -> None:
+@pytest.mark.parametrize("http", ["wire", "httpx"])
+def test_pools_are_evicted_least_recently_used(sandbox: Sandbox, tenants: list[str], http: str) -> None:
     url = sandbox.base_url("telnyx")
+    prefix = "wire:" if http == "wire" else ""  # the wire clients live in the same LRU, under their own keys
 
     def pool(key: str) -> str:
-        return _headers_key(url, {"Authorization": f"Bearer {key}"})
+        return prefix + _headers_key(url, {"Authorization": f"Bearer {key}"})
 
-    with sandbox.client() as client:
+    with sandbox.client(env={"ANYTOKEN_HTTP": http}) as client:
         for key in tenants[:MAX_POOLS]:  # tenants[0] gets the oldest pool
             _mint(client, sandbox, key)
         _mint(client, sandbox, tenants[0])  # ... and now the most recently used one

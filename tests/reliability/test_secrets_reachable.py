@@ -30,10 +30,11 @@ def _secrets(sandbox: Sandbox, client: anytoken.Client, provider: str) -> list[s
     return [v for k, v in sandbox.credentials(provider).items() if info.credential(k).secret]
 
 
-def test_every_demo_kind_masks_everything_reachable(anytoken_sandbox: Sandbox) -> None:
+@pytest.mark.parametrize("http", ["wire", "httpx"])
+def test_every_demo_kind_masks_everything_reachable(anytoken_sandbox: Sandbox, http: str) -> None:
     cases = _demo_cases(anytoken_sandbox)
     assert len(cases) >= 12, cases  # every built-in provider's kinds
-    with anytoken_sandbox.client(env={}) as client:
+    with anytoken_sandbox.client(env={"ANYTOKEN_HTTP": http}) as client:
 
         async def amint(provider: str, kind: str, params: dict[str, Any]) -> anytoken.Token:
             token: anytoken.Token = await client.acreate_token(provider, kind=kind, **params)
@@ -82,7 +83,8 @@ def test_generated_request_model_masks_the_api_key() -> None:
     assert body.to_dict() == {"apiKey": key}
 
 
-def test_errors_mask_everything_reachable(anytoken_sandbox: Sandbox) -> None:
+@pytest.mark.parametrize("http", ["wire", "httpx"])
+def test_errors_mask_everything_reachable(anytoken_sandbox: Sandbox, http: str) -> None:
     checked = 0
     for provider, kind, params in _demo_cases(anytoken_sandbox):
         with anytoken_sandbox.client(env={}) as client:
@@ -92,7 +94,10 @@ def test_errors_mask_everything_reachable(anytoken_sandbox: Sandbox) -> None:
         if not wrong:
             continue
         creds = {**anytoken_sandbox.credentials(provider), **wrong}
-        with anytoken_sandbox.client(env={}, credentials={provider: creds}) as client, pytest.raises(AnytokenError) as caught:
+        with (
+            anytoken_sandbox.client(env={"ANYTOKEN_HTTP": http}, credentials={provider: creds}) as client,
+            pytest.raises(AnytokenError) as caught,
+        ):
             client.create_token(provider, kind=kind, **params)
         assert_nothing_reachable_shows(caught.value, *wrong.values(), *secrets)
         checked += 1

@@ -52,6 +52,7 @@ def token_to_dict(token: Token) -> dict[str, Any]:
         "issued_at": token.issued_at.isoformat(),
         "id": token.id,
         "metadata": dict(token.metadata),
+        **({"secrets": {k: v.get() for k, v in token.secrets.items()}} if token.secrets else {}),
     }
 
 
@@ -65,6 +66,7 @@ def token_from_dict(doc: dict[str, Any]) -> Token:
         issued_at=datetime.fromisoformat(_str(doc["issued_at"])),
         id=doc["id"] if isinstance(doc.get("id"), str) else None,
         metadata=dict(doc.get("metadata") or {}),
+        secrets={_str(k): _str(v) for k, v in (doc.get("secrets") or {}).items()},
     )
 
 

@@ -93,7 +93,9 @@ def _env_values(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[Any, ..
 
 def _env_vars(request: TokenRequest) -> tuple[str, ...]:
     """The environment variables ``prepare`` consulted for this request (credentials, base URL)."""
-    names = [env for name in request.kind_info.credentials for env in request.info.credential(name).env]
+    kind = request.kind_info
+    names = [env for name in (*kind.credentials, *kind.optional_credentials) for env in request.info.credential(name).env]
+    names += [env for p in kind.params for env in p.env]
     if request.info.base_url_env:
         names.append(request.info.base_url_env)
     return tuple(names)

@@ -3,7 +3,8 @@
 ::
 
     anytoken new-plugin NAME --spec FILE --operation OPID [--operation ...] [--output DIR]
-        [--auth bearer|header:NAME|body:FIELD] [--token-field JSON.PATH|text] [--expires-field JSON.PATH]
+        [--auth bearer|header:NAME|query:NAME|basic|body:FIELD|none] [--token-field JSON.PATH|text]
+        [--expires-field JSON.PATH] [--token-format jwt|opaque[:PREFIX]] [--kind NAME ...]
         [--env VAR] [--base-url URL] [--fixup NAME ...] [--force]
 
 writes ``DIR/anytoken-NAME/`` (``DIR`` defaults to ``./plugins``)::
@@ -17,10 +18,11 @@ writes ``DIR/anytoken-NAME/`` (``DIR`` defaults to ``./plugins``)::
     tests/test_conformance.py    anytoken.testing.ProviderConformance
 
 What is not given is inferred from the spec: the auth mode from the security scheme (bearer, apiKey in a
-header) or a key-like body field; parameters from path/query/header parameters and body properties;
-the token from the success response (``text/plain``, or a JSON field named like ``access_token``,
-``token``, ``jwt`` ...); the expiry from a field named like ``expires_in``/``expires_at`` (else the JWT
-``exp``); the success status (200, 201 ...). Bad input is one line on stderr and exit 2; nothing is
+header or the query string, HTTP basic) or a key-like body field; typed parameters from path/query/header
+parameters and body properties (enums, typed lists, object schemas validated before sending); the token
+from the success response (``text/plain``, or a JSON field named like ``access_token``, ``token``,
+``secret``, ``value`` ..., also inside envelopes such as ``result.value``); the expiry from a field named
+like ``expires_in``/``expires_at`` (else the JWT ``exp``); the success status (200, 201, ``2XX`` ...). Bad input is one line on stderr and exit 2; nothing is
 written unless everything succeeded (the plugin is built in a temporary directory, then moved).
 
 Reading, selecting and slicing the spec (and the ``--fixup`` repairs) are ``anytoken.openapi``'s, shared with

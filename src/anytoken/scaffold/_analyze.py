@@ -6,7 +6,7 @@ Everything here is plain data (:class:`PluginModel`), rendered into files by ``_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,64 +15,79 @@ import attrs
 from anytoken.openapi import Operation, deref
 
 from ._errors import ScaffoldError
+from ._responses import EXPIRY_NAMES, TOKEN_NAMES, error_samples, expiry_style, find_field, success_response, token_format
+from ._schema import iter_fields, merged, param_type, path_example, resolved, sample, schema_type
 
-_TOKEN_NAMES = (
-    "access_token",
-    "accessToken",
+_KEYISH_FIELDS = ("api_key", "apiKey", "apikey", "key", "secret", "client_secret", "clientSecret", "secret_key", "secretKey")
+_VERBS = ("create", "get", "issue", "generate", "mint", "post", "new", "request", "fetch", "obtain", "add", "put")
+#: response fields never copied into token.metadata (besides the token itself)
+SECRET_FIELDS = (
     "token",
-    "jwt",
+    "access_token",
+    "refresh_token",
     "id_token",
-    "idToken",
-    "session_token",
-    "sessionToken",
-    "api_token",
-    "apiToken",
     "secret",
+    "client_secret",
+    "password",
+    "private_key",
     "key",
     "value",
+    "jwt",
+    "client_token",
+    "token_value",
+    "api_key",
+    "session_token",
 )
-_EXPIRY_NAMES = (
-    "expires_in",
-    "expiresIn",
-    "expires_at",
-    "expiresAt",
-    "expiration",
-    "expiration_time",
-    "expirationTime",
-    "expires",
-    "expiry",
-    "expire_at",
-    "expireAt",
-    "exp",
-    "ttl",
-)
-_KEYISH_FIELDS = ("api_key", "apiKey", "apikey", "key", "secret", "client_secret", "clientSecret", "secret_key", "secretKey")
-_VERBS = ("create", "get", "issue", "generate", "mint", "post", "new", "request", "fetch", "obtain")
-_JSON_TYPES = ("application/json",)
+
+
+AUTH_CHOICES = "bearer, header:NAME, query:NAME, basic, body:FIELD or none"
 
 
 @attrs.frozen
 class Auth:
-    """``bearer`` (``Authorization: Bearer KEY``), ``header`` (``NAME: KEY``) or ``body`` (JSON field ``NAME``)."""
+    """How the key is sent: ``bearer`` (``Authorization: Bearer KEY``), ``header`` (``NAME: KEY``), ``query``
+    (``?NAME=KEY``), ``basic`` (HTTP basic: credentials ``username`` and ``password``), ``body`` (body field
+    ``NAME``) or ``none``. ``scheme``/``description``: the spec's security scheme, for the credential's help."""
 
     mode: str
     name: str = ""
+    scheme: str = ""
+    description: str = ""
 
     @classmethod
     def parse(cls, text: str) -> Auth:
         mode, _, name = text.partition(":")
         mode = mode.strip().lower()
         name = name.strip()
-        if mode == "bearer" and not name:
-            return cls("bearer")
-        if mode in ("header", "body") and name and re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
+        if mode in ("bearer", "basic", "none") and not name:
+            return cls(mode)
+        if mode in ("header", "body", "query") and name and re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
             return cls(mode, name)
-        raise ScaffoldError(f"--auth {text!r}: expected bearer, header:NAME or body:FIELD")
+        raise ScaffoldError(f"--auth {text!r}: expected {AUTH_CHOICES}")
 
     def describe(self) -> str:
-        return {"bearer": "Authorization: Bearer <key>", "header": f"{self.name}: <key>", "body": f"JSON body field {self.name!r}"}[
-            self.mode
-        ]
+        return {
+            "bearer": "Authorization: Bearer <key>",
+            "header": f"{self.name}: <key>",
+            "query": f"query parameter {self.name}=<key>",
+            "basic": "HTTP basic auth (<username>:<password>)",
+            "body": f"body field {self.name!r}",
+            "none": "nothing (the API takes no key)",
+        }[self.mode]
+
+    def credentials(self, title: str, env_prefix: str, env: str | None) -> list[tuple[str, str, str]]:
+        """(name, environment variable, help) of each credential the key mode needs."""
+        where = f" ({self.scheme} security scheme)" if self.scheme else ""
+        about = f": {self.description}" if self.description else ""
+        if self.mode == "none":
+            return []
+        if self.mode == "basic":
+            return [
+                ("username", f"{env_prefix}_USERNAME", f"{title} HTTP basic user name{where}{about}"[:200]),
+                ("password", env or f"{env_prefix}_PASSWORD", f"{title} HTTP basic password{where}"[:200]),
+            ]
+        product = title[:-4] if title.endswith(" API") else title
+        return [("api_key", env or f"{env_prefix}_API_KEY", f"{product} API key, sent as {self.describe()}{where}{about}"[:200])]
 
 
 @attrs.define
@@ -83,12 +98,14 @@ class ParamModel:
     type: str
     required: bool
     help: str
-    choices: tuple[str, ...] | None = None
+    choices: tuple[Any, ...] | None = None
     default: Any = None
     minimum: float | None = None
     maximum: float | None = None
     example: Any = None
     python: str = ""  # the generated function's keyword argument (path/query/header)
+    schema: dict[str, Any] | None = None  # validation schema of a structured value
+    missing: Any = None  # a path id that does not exist (the sandbox's 404)
 
 
 @attrs.define
@@ -99,6 +116,7 @@ class OperationModel:
     kind: str
     help: str
     status: int
+    ok: list[int]
     text: bool
     token_path: str
     expires_path: str | None
@@ -114,6 +132,7 @@ class OperationModel:
     auth_python: str = ""
     module: str = ""
     body_model: tuple[str, str] | None = None
+    token_format: str = "jwt"  # what the sandbox mints: "jwt" or "opaque:<prefix>"
 
 
 @attrs.define
@@ -127,6 +146,8 @@ class PluginModel:
     base_url_env: str
     base_path: str
     operations: list[OperationModel]
+    #: (credential name, environment variable, help)
+    credentials: list[tuple[str, str, str]] = attrs.field(factory=list)
 
     @property
     def dist(self) -> str:
@@ -164,136 +185,46 @@ def norm(name: str) -> str:
 
 
 def kind_name(operation_id: str) -> str:
-    words = snake(operation_id).split("_")
-    if len(words) > 1 and words[0] in _VERBS:
+    """A readable kind from an operationId: the tag before ``/`` and the verb go
+    (``apps/create-installation-access-token`` -> ``installation_access_token``)."""
+    words = snake(operation_id.rsplit("/", 1)[-1]).split("_")
+    verb = next((i for i, w in enumerate(words) if w in _VERBS), None)
+    if verb is not None and verb + 1 < len(words):
+        words = words[verb + 1 :]
+    elif verb is not None and len(words) > 1:
+        words = words[:verb]  # ServicePrincipalSecrets.create -> service_principal_secrets
+    while len(words) > 1 and words[0] in _VERBS:
         words = words[1:]
-    return "_".join(words) or "token"
+    return "_".join(words)[:60].strip("_") or "token"
 
 
-# -- schemas ------------------------------------------------------------------------------------------
-
-
-def merged(doc: Any, schema: Any, depth: int = 0) -> dict[str, Any]:
-    """The schema with ``$ref`` followed and ``allOf`` members merged (properties and required)."""
-    schema = deref(doc, schema)
-    if not isinstance(schema, dict):
-        return {}
-    if "allOf" not in schema or depth > 8:
-        return schema
-    out: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-    props: dict[str, Any] = dict(out.get("properties", {}))
-    required: list[str] = list(out.get("required", []))
-    for member in schema["allOf"]:
-        m = merged(doc, member, depth + 1)
-        props.update(m.get("properties", {}))
-        required.extend(r for r in m.get("required", []) if r not in required)
-        for key in ("type", "description"):
-            if key in m and key not in out:
-                out[key] = m[key]
-    out["properties"] = props
-    out["required"] = required
-    return out
-
-
-def _first_variant(doc: Any, schema: dict[str, Any]) -> dict[str, Any]:
-    for key in ("oneOf", "anyOf"):
-        variants = schema.get(key)
-        if isinstance(variants, list) and variants:
-            non_null = [v for v in variants if merged(doc, v).get("type") != "null"]
-            return merged(doc, (non_null or variants)[0])
-    return schema
-
-
-def schema_type(schema: dict[str, Any]) -> str | None:
-    t = schema.get("type")
-    if isinstance(t, list):
-        t = next((x for x in t if x != "null"), None)
-    return t if isinstance(t, str) else None
-
-
-def sample(doc: Any, schema: Any, depth: int = 0) -> Any:
-    """A value valid for ``schema`` (required properties only), for the sandbox and the examples."""
-    s = _first_variant(doc, merged(doc, schema))
-    if depth > 6:
-        return None
-    for key in ("example", "default"):
-        if key in s and s[key] is not None:
-            return s[key]
-    if isinstance(s.get("enum"), list) and s["enum"]:
-        return s["enum"][0]
-    t = schema_type(s) or ("object" if "properties" in s else None)
-    if t == "object":
-        props = s.get("properties", {})
-        return {name: sample(doc, props[name], depth + 1) for name in s.get("required", []) if name in props}
-    if t == "array":
-        n = int(s.get("minItems", 0) or 0)
-        return [sample(doc, s.get("items", {}), depth + 1) for _ in range(min(n, 3))]
-    if t == "string":
-        fmt = s.get("format")
-        if fmt == "date-time":
-            return "2030-01-01T00:00:00Z"
-        if fmt == "date":
-            return "2030-01-01"
-        if fmt == "uuid":
-            return "00000000-0000-4000-8000-000000000000"
-        if fmt in ("uri", "url"):
-            return "https://example.com/"
-        if fmt == "email":
-            return "user@example.com"
-        return "example"
-    if t == "integer":
-        return max(int(s.get("minimum", 1) or 1), 1)
-    if t == "number":
-        return float(max(s.get("minimum", 1) or 1, 1))
-    if t == "boolean":
-        return True
-    return None
-
-
-def iter_fields(doc: Any, schema: Any, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(dotted.path, schema)`` of every property, breadth-first order within an object."""
-    s = _first_variant(doc, merged(doc, schema))
-    if depth > 4 or not isinstance(s.get("properties"), dict):
-        return
-    nested: list[tuple[str, Any]] = []
-    for name, prop in s["properties"].items():
-        p = _first_variant(doc, merged(doc, prop))
-        path = f"{prefix}{name}"
-        yield path, p
-        if schema_type(p) == "object" or "properties" in p:
-            nested.append((path, prop))
-    for path, prop in nested:
-        yield from iter_fields(doc, prop, f"{path}.", depth + 1)
-
-
-def _param_type(s: dict[str, Any]) -> str:
-    t = schema_type(s)
-    if t == "string":
-        return "str"
-    if t in ("integer", "number", "boolean"):
-        return {"integer": "int", "number": "float", "boolean": "bool"}[t]
-    if t == "array":
-        items = merged({}, s.get("items", {})) if "$ref" not in s.get("items", {}) else {}
-        return "str_list" if schema_type(items) == "string" else "json"
-    if t == "object" or "properties" in s:
-        return "object"
-    return "json"
+# -- parameters ---------------------------------------------------------------------------------------
 
 
 def _param(doc: Any, name: str, wire: str, location: str, schema: Any, required: bool, help_text: str) -> ParamModel:
-    s = _first_variant(doc, merged(doc, schema))
-    ptype = _param_type(s)
-    enum = s.get("enum")
-    choices = tuple(enum) if ptype == "str" and isinstance(enum, list) and enum and all(isinstance(e, str) for e in enum) else None
+    s = resolved(doc, schema)
+    ptype, choices, validation = param_type(doc, s)
+    if location in ("query", "header", "path") and ptype in ("object", "json"):
+        ptype, validation = "str", None  # a structured value outside the body is sent as text
     default = s.get("default") if isinstance(s.get("default"), str | int | float | bool) else None
+    if choices is not None and default is not None and default not in choices:
+        default = None
     help_text = " ".join((help_text or s.get("description") or s.get("title") or "").split())
     if not help_text:
         help_text = {"path": f"{wire} (path)", "query": f"{wire} (query)", "header": f"{wire} header"}.get(
             location, f"{wire} field of the body"
         )
-    example: Any = f"example-{name.replace('_', '-')}" if location == "path" else sample(doc, s)
+    missing: Any = None
+    if location == "path":
+        example, missing = path_example(doc, name, s)
+    else:
+        example = sample(doc, s)
     if example is None:
         example = "example"
+    if ptype == "str" and not isinstance(example, str):
+        example = str(example)
+    numeric = ptype in ("int", "float", "int_list", "float_list")
+    bounds = resolved(doc, s.get("items", {})) if ptype.endswith("_list") else s
     return ParamModel(
         name=name,
         wire=wire,
@@ -303,33 +234,52 @@ def _param(doc: Any, name: str, wire: str, location: str, schema: Any, required:
         help=help_text[:200],
         choices=choices,
         default=default,
-        minimum=s.get("minimum") if ptype in ("int", "float") else None,
-        maximum=s.get("maximum") if ptype in ("int", "float") else None,
+        minimum=bounds.get("minimum") if numeric else None,
+        maximum=bounds.get("maximum") if numeric else None,
         example=example,
+        schema=validation,
+        missing=missing,
     )
 
 
 # -- inference ----------------------------------------------------------------------------------------
 
 
+def _scheme_auth(name: str, scheme: dict[str, Any]) -> Auth | None:
+    kind = str(scheme.get("type", "")).lower()
+    about = " ".join(str(scheme.get("description") or "").split())[:120]
+    http = str(scheme.get("scheme", "")).lower()
+    if (kind == "http" and http == "bearer") or kind in ("oauth2", "openidconnect"):
+        return Auth("bearer", scheme=name, description=about)
+    if kind == "http" and http == "basic":
+        return Auth("basic", scheme=name, description=about)
+    if kind == "apikey" and scheme.get("name") and scheme.get("in") in ("header", "query"):
+        wire = str(scheme["name"])
+        if scheme["in"] == "header" and wire.lower() == "authorization":
+            return Auth("bearer", scheme=name, description=about)
+        return Auth(str(scheme["in"]), wire, scheme=name, description=about)
+    return None
+
+
+_PREFERENCE = ("bearer", "header", "query", "basic")
+
+
 def infer_auth(doc: dict[str, Any], op: Operation) -> Auth:
+    """The key mode from the operation's security schemes (bearer, then header/query API keys, then basic),
+    else a required key-like header parameter or body field; a one-line ScaffoldError naming ``--auth``."""
     security = op.node.get("security", doc.get("security", []))
     schemes = doc.get("components", {}).get("securitySchemes", {})
+    found: list[Auth] = []
     for requirement in security or []:
         if not isinstance(requirement, dict):
             continue
         for name in requirement:
             scheme = deref(doc, schemes.get(name, {}))
-            if not isinstance(scheme, dict):
-                continue
-            kind = str(scheme.get("type", "")).lower()
-            if kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-                return Auth("bearer")
-            if kind == "apikey" and scheme.get("in") == "header" and scheme.get("name"):
-                header = str(scheme["name"])
-                return Auth("bearer") if header.lower() == "authorization" else Auth("header", header)
-            if kind in ("oauth2", "openidconnect"):
-                return Auth("bearer")
+            auth = _scheme_auth(str(name), scheme) if isinstance(scheme, dict) else None
+            if auth is not None:
+                found.append(auth)
+    if found:
+        return min(found, key=lambda a: _PREFERENCE.index(a.mode))
     for param in _parameters(doc, op):
         if param.get("in") == "header" and param.get("required") and re.search(r"key|token|auth|secret", str(param.get("name", "")), re.I):
             return Auth("header", str(param["name"]))
@@ -340,9 +290,17 @@ def infer_auth(doc: dict[str, Any], op: Operation) -> Auth:
             if field in props:
                 return Auth("body", field)
     raise ScaffoldError(
-        f"cannot tell how {op.operation_id} authenticates (no bearer/apiKey-in-header security scheme, no key field); "
-        "pass --auth bearer, --auth header:NAME or --auth body:FIELD"
+        f"cannot tell how {op.operation_id} authenticates (no usable security scheme, no key field); pass --auth {AUTH_CHOICES}"
     )
+
+
+def ensure_query_key(doc: dict[str, Any], op: Operation, auth: Auth) -> None:
+    """A query-string key the spec declares only as a security scheme becomes a declared query parameter of
+    the sliced spec, so the generated function takes it (the plugin passes the key there)."""
+    if auth.mode != "query" or any(p.get("in") == "query" and p.get("name") == auth.name for p in _parameters(doc, op)):
+        return
+    param = {"name": auth.name, "in": "query", "required": True, "schema": {"type": "string"}, "description": "The API key."}
+    op.node["parameters"] = [*op.node.get("parameters", []), param]
 
 
 def _parameters(doc: dict[str, Any], op: Operation) -> list[dict[str, Any]]:
@@ -368,44 +326,21 @@ def _body_schema(doc: dict[str, Any], op: Operation) -> tuple[str, Any, bool]:
     raise ScaffoldError(f"{op.operation_id}: request body type {', '.join(content) or '?'} is not supported (JSON or form bodies)")
 
 
-def _success(doc: dict[str, Any], op: Operation, token_flag: str | None) -> tuple[int, str, Any]:
-    responses = op.node.get("responses", {})
-    codes = sorted(str(c) for c in responses if re.fullmatch(r"2\d\d", str(c)))
-    if not codes:
-        raise ScaffoldError(f"{op.operation_id} documents no 2xx response; the token must come from one")
-    status = int(codes[0])
-    response = deref(doc, responses.get(codes[0], responses.get(int(codes[0]))))
-    content = response.get("content", {}) if isinstance(response, dict) else {}
-    json_media = next((m for m in content if m in _JSON_TYPES or m.endswith("+json")), None)
-    if token_flag == "text" or (json_media is None and any(m.startswith("text/") for m in content)):
-        return status, "text", None
-    if json_media is None:
-        raise ScaffoldError(f"{op.operation_id}: its {status} response has no JSON or text body to read the token from")
-    return status, json_media, content[json_media].get("schema", {})
+RESERVED = frozenset({"provider", "kind", "base_url", "timeout", "credentials", "json", "help", "h"})
 
 
-def _find(doc: Any, schema: Any, names: Sequence[str], near: str = "") -> tuple[str, dict[str, Any]] | None:
-    fields = list(iter_fields(doc, schema))
-    parent = near.rpartition(".")[0]
-    for name in names:
-        for path, s in fields:
-            if path.rpartition(".")[0] == parent and path.rpartition(".")[2] == name:
-                return path, s
-    for name in names:
-        for path, s in fields:
-            if path.rpartition(".")[2] == name:
-                return path, s
-    return None
+def _free_name(name: str, where: str, taken: Sequence[ParamModel]) -> str:
+    """``name``, or ``<where>_<name>`` when it is reserved or already taken by another parameter."""
+    if name in RESERVED or any(x.name == name for x in taken):
+        name = f"{where}_{name}"
+    while any(x.name == name for x in taken):
+        name = f"{name}_2"
+    return name
 
 
-def _expires_style(path: str, s: dict[str, Any]) -> str:
-    leaf = path.rpartition(".")[2].lower()
-    if leaf in ("expires_in", "expiresin", "ttl") or leaf.endswith("_in"):
-        return "in"
-    return "iso" if schema_type(s) == "string" else "epoch"
-
-
-def analyze_operation(doc: dict[str, Any], op: Operation, auth: Auth, token_flag: str | None, expires_flag: str | None) -> OperationModel:
+def analyze_operation(
+    doc: dict[str, Any], op: Operation, auth: Auth, token_flag: str | None, expires_flag: str | None, format_flag: str | None = None
+) -> OperationModel:
     assert op.operation_id is not None
     params: list[ParamModel] = []
     auth_header_param = False
@@ -415,13 +350,14 @@ def analyze_operation(doc: dict[str, Any], op: Operation, auth: Auth, token_flag
             if p.get("required"):
                 raise ScaffoldError(f"{op.operation_id}: required cookie parameter {wire!r} is not supported")
             continue
-        if where == "header" and auth.mode == "header" and wire.lower() == auth.name.lower():
+        if where in ("header", "query") and auth.mode == where and wire.lower() == auth.name.lower():
             auth_header_param = True
             continue
         if where == "header" and wire.lower() in ("authorization", "content-type", "accept"):
             continue
         required = bool(p.get("required")) or where == "path"
-        params.append(_param(doc, snake(wire), wire, where, p.get("schema", {}), required, str(p.get("description", ""))))
+        name = _free_name(snake(wire), where, params)
+        params.append(_param(doc, name, wire, where, p.get("schema", {}), required, str(p.get("description", ""))))
     media, body, _body_required = _body_schema(doc, op)
     required_fields: list[str] = []
     if body is not None:
@@ -433,17 +369,16 @@ def analyze_operation(doc: dict[str, Any], op: Operation, auth: Auth, token_flag
             ps = merged(doc, prop)
             if ps.get("readOnly") or (auth.mode == "body" and wire == auth.name):
                 continue
-            name = snake(wire)
-            if any(x.name == name for x in params):
-                name = f"body_{name}"
+            name = _free_name(snake(wire), "body", params)
             params.append(_param(doc, name, wire, "body", prop, wire in required_fields, str(ps.get("description", ""))))
     elif auth.mode == "body":
         raise ScaffoldError(f"--auth body:{auth.name}: {op.operation_id} has no request body")
 
-    status, content_type, schema = _success(doc, op, token_flag)
+    status, ok, content_type, schema = success_response(doc, op, token_flag)
     text = content_type == "text"
     token_path, expires_path, expires_style = "text", None, None
     success: Any = None
+    fmt = token_format({}, format_flag)
     if not text:
         fields = {p: s for p, s in iter_fields(doc, schema)}
         for flag, value in (("--token-field", token_flag), ("--expires-field", expires_flag)):
@@ -454,36 +389,24 @@ def analyze_operation(doc: dict[str, Any], op: Operation, auth: Auth, token_flag
         if token_flag:
             token_path = token_flag
         else:
-            found = _find(doc, schema, _TOKEN_NAMES)
+            found = find_field(doc, schema, TOKEN_NAMES)
             if found is None:
                 names = ", ".join(fields) or "none"
                 raise ScaffoldError(
                     f"cannot find the token in {op.operation_id}'s {status} response (fields: {names}); pass --token-field PATH"
                 )
             token_path = found[0]
+        fmt = token_format(fields.get(token_path, {}), format_flag)
         if expires_flag:
-            expires_path, expires_style = expires_flag, _expires_style(expires_flag, fields[expires_flag])
+            expires_path, expires_style = expires_flag, expiry_style(expires_flag, fields[expires_flag])
         else:
-            exp = _find(doc, schema, _EXPIRY_NAMES, near=token_path)
+            exp = find_field(doc, schema, EXPIRY_NAMES, near=token_path)
             if exp is not None:
-                expires_path, expires_style = exp[0], _expires_style(*exp)
-        success = sample(doc, schema)
+                expires_path, expires_style = exp[0], expiry_style(*exp)
+        success = sample(doc, schema, full=True)
         if not isinstance(success, dict):
             success = {}
-    errors: dict[int, Any] = {}
-    for code in (400, 401, 404, 422):
-        response = deref(doc, op.node.get("responses", {}).get(str(code)))
-        content = response.get("content", {}) if isinstance(response, dict) else {}
-        media_type = next((m for m in content if m in _JSON_TYPES or m.endswith("+json")), None)
-        if media_type is not None:
-            body_sample = sample(doc, content[media_type].get("schema", {}))
-            if isinstance(body_sample, dict):
-                for path, s in iter_fields(doc, content[media_type].get("schema", {})):
-                    if "." not in path and path in ("message", "error", "detail", "title", "description") and schema_type(s) == "string":
-                        body_sample[path] = "{message}"
-                if "{message}" not in body_sample.values():
-                    body_sample["message"] = "{message}"
-                errors[code] = body_sample
+    errors = error_samples(doc, op)
     summary = " ".join(str(op.node.get("summary") or op.node.get("description") or op.operation_id).split())
     return OperationModel(
         operation_id=op.operation_id,
@@ -492,6 +415,7 @@ def analyze_operation(doc: dict[str, Any], op: Operation, auth: Auth, token_flag
         kind=kind_name(op.operation_id),
         help=summary[:200],
         status=status,
+        ok=ok,
         text=text,
         token_path=token_path,
         expires_path=expires_path,
@@ -502,8 +426,12 @@ def analyze_operation(doc: dict[str, Any], op: Operation, auth: Auth, token_flag
         body_content=media,
         success_sample=success,
         error_samples=errors,
-        declared=sorted(int(c) for c in op.node.get("responses", {}) if str(c).isdigit()),
+        declared=sorted(
+            {int(c) for c in op.node.get("responses", {}) if str(c).isdigit()}
+            | ({400, 401, 404, 422} if any(str(c).upper() == "4XX" for c in op.node.get("responses", {})) else set())
+        ),
         auth_header_param=auth_header_param,
+        token_format=fmt,
     )
 
 

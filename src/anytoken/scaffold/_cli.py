@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from anytoken import openapi
 
-from ._analyze import Auth, PluginModel, analyze_operation, base_url_of, infer_auth
+from ._analyze import AUTH_CHOICES, Auth, PluginModel, analyze_operation, base_url_of, ensure_query_key, infer_auth
 from ._errors import ScaffoldError
 from ._generate import generator_command, locate, require_generator, run_generator
 from ._render import render
@@ -58,12 +58,26 @@ def _parser() -> _Parser:
         help="operationId or 'METHOD /path' that mints a token (repeatable; one kind each)",
     )
     p.add_argument("--output", "-o", type=Path, default=Path("plugins"), help="directory to create anytoken-NAME/ in (default: ./plugins)")
-    p.add_argument("--auth", help="how the key is sent: bearer, header:NAME or body:FIELD (default: from the spec's security scheme)")
+    p.add_argument("--auth", help=f"how the key is sent: {AUTH_CHOICES} (default: from the spec's security scheme)")
     p.add_argument("--token-field", metavar="JSON.PATH", help="dotted path of the token in the JSON answer, or 'text' (default: inferred)")
     p.add_argument(
         "--expires-field", metavar="JSON.PATH", help="dotted path of the expiry in the answer (default: inferred, else the JWT exp)"
     )
-    p.add_argument("--env", metavar="VAR", help="environment variable of the API key (default: NAME_API_KEY)")
+    p.add_argument(
+        "--token-format",
+        metavar="jwt|opaque[:PREFIX]",
+        help="what the provider's token looks like, for the sandbox (default: from the token field's example/pattern, else jwt)",
+    )
+    p.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="token kind name of each --operation, in order (default: from the operationId, e.g. installation_access_token)",
+    )
+    p.add_argument(
+        "--env", metavar="VAR", help="environment variable of the API key or basic password (default: NAME_API_KEY / NAME_PASSWORD)"
+    )
     p.add_argument("--base-url", metavar="URL", help="default base URL (default: the spec's first server)")
     p.add_argument(
         "--fixup",
@@ -111,6 +125,17 @@ def _check_args(args: argparse.Namespace) -> None:
         parts = urlsplit(args.base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ScaffoldError(f"--base-url {args.base_url!r}: expected an http(s) URL")
+    if args.token_format is not None and not re.fullmatch(r"jwt|opaque(:[A-Za-z0-9_\-.]{0,20})?", args.token_format):
+        raise ScaffoldError(f"--token-format {args.token_format!r}: expected jwt, opaque or opaque:PREFIX (e.g. opaque:ghs_)")
+    if args.token_format == "opaque":
+        args.token_format = "opaque:"
+    if len(args.kind) > len(args.operation):
+        raise ScaffoldError(
+            f"--kind is given {len(args.kind)} times for {len(args.operation)} --operation(s): one name per operation, in order"
+        )
+    for kind in args.kind:
+        if not re.fullmatch(r"[a-z][a-z0-9_\-]{0,59}", kind):
+            raise ScaffoldError(f"--kind {kind!r}: expected lowercase letters, digits, '_' or '-' (e.g. installation_token)")
     for flag in ("token_field", "expires_field"):
         value = getattr(args, flag)
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_\-$]+(\.[A-Za-z0-9_\-$]+)*", value):
@@ -142,11 +167,19 @@ def build_model(args: argparse.Namespace) -> tuple[PluginModel, dict[str, object
     sliced = openapi.slice_document(doc, operations)
     for change in openapi.apply_fixups(sliced, args.fixup):
         print(f"fixed {change}", file=sys.stderr)
+    # the sliced copy's operations: a query-string key becomes a declared parameter there
+    operations = openapi.select_operations(sliced, [op.key for op in operations], str(args.spec))
     auth = Auth.parse(args.auth) if args.auth else infer_auth(sliced, operations[0])
-    models = [analyze_operation(sliced, op, auth, args.token_field, args.expires_field) for op in operations]
+    for op in operations:
+        ensure_query_key(sliced, op, auth)
+    models = [analyze_operation(sliced, op, auth, args.token_field, args.expires_field, args.token_format) for op in operations]
+    for m, kind in zip(models, args.kind, strict=False):
+        m.kind = kind
     seen: set[str] = set()
     for i, m in enumerate(models):
         if m.kind in seen:
+            if i < len(args.kind):
+                raise ScaffoldError(f"--kind {m.kind!r} is given to two operations; kinds must differ")
             m.kind = f"{m.kind}_{i + 1}"
         seen.add(m.kind)
     spec_url, spec_path = base_url_of(sliced)
@@ -161,11 +194,12 @@ def build_model(args: argparse.Namespace) -> tuple[PluginModel, dict[str, object
         title=title,
         description=description,
         auth=auth,
-        env=args.env or f"{upper}_API_KEY",
+        env=auth.credentials(title, upper, args.env)[0][1] if auth.mode != "none" else "",
         base_url=base_url,
         base_url_env=f"{upper}_BASE_URL",
         base_path=base_path,
         operations=models,
+        credentials=auth.credentials(title, upper, args.env),
     )
     return model, sliced, operations
 

@@ -1,0 +1,158 @@
+"""The OAuth 2.0 / OpenID Connect provider ``oauth2`` and its presets (``auth0``, ``okta``, ``entra``,
+``keycloak``, ``google``), one plugin object behind six entry points.
+
+* Where: ``issuer`` (discovery: ``/.well-known/openid-configuration``, then RFC 8414's
+  ``/.well-known/oauth-authorization-server``, cached per issuer, the returned ``issuer`` checked) or
+  ``token_url`` (no discovery); env ``OAUTH2_ISSUER`` / ``OAUTH2_TOKEN_URL``.
+* Kinds: ``client_credentials`` (default), ``jwt_bearer`` (RFC 7523 §2.1), ``token_exchange`` (RFC 8693),
+  ``refresh_token`` (RFC 6749 §6). All are reusable, not persistent and safe to retry; client assertions
+  get a fresh ``jti`` on every attempt.
+* Client authentication: ``client_secret_basic`` / ``client_secret_post`` / ``client_secret_jwt`` /
+  ``private_key_jwt`` / ``none``, chosen from the server's metadata and the credentials present.
+
+The requests are built and parsed by the generated ``anytoken_oauth2_client`` (from ``specs/oauth2.yaml``)
+and sent to the URLs the metadata names, on anytoken's pooled httpx clients. This module imports only
+light things; the flow, the generated client and the emulator are imported when first used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Generator, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
+
+from anytoken.declarations import ProviderInfo
+from anytoken.hookspecs import hookimpl
+from anytoken.provider import GeneratedProvider
+from anytoken.tokens import RevokeRequest, Token, TokenRequest
+
+from ._declare import oauth2_info
+from .presets import PRESETS
+
+if TYPE_CHECKING:
+    import httpx
+
+    from anytoken.sandbox.model import SandboxProvider
+
+    from ._discovery import Http
+    from ._flow import Where
+
+__all__ = ["OAuth2Provider", "plugin"]
+
+NAME = "oauth2"
+_T = TypeVar("_T")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def oauth2_where(request: TokenRequest) -> Where:
+    from ._flow import Where
+
+    token_url = request.params.get("token_url")
+    issuer = request.params.get("issuer")
+    if token_url:
+        return Where(issuer=issuer, token_url=token_url)
+    return Where(issuer=issuer or request.base_url, token_url=None)
+
+
+class OAuth2Provider(GeneratedProvider):
+    """anytoken's OAuth 2.0 plugin (entry points ``oauth2``, ``auth0``, ``okta``, ``entra``, ``keycloak``, ``google``)."""
+
+    name = NAME
+
+    def declare(self) -> ProviderInfo:
+        return oauth2_info()
+
+    @hookimpl
+    def anytoken_providers(self) -> Iterable[ProviderInfo]:
+        return [oauth2_info(), *(preset.info() for preset in PRESETS.values())]
+
+    def sandbox(self) -> Iterable[SandboxProvider]:
+        from .sandbox import sandbox_providers
+
+        return sandbox_providers()
+
+    def _flow(self, request: TokenRequest) -> Generator[Http, Any, Token] | None:
+        if request.provider == NAME:
+            where = oauth2_where(request)
+        elif request.provider in PRESETS:
+            where = PRESETS[request.provider].where(request)
+        else:
+            return None
+        from ._flow import token_flow
+
+        return token_flow(request, where)
+
+    @hookimpl
+    def create_token(self, request: TokenRequest) -> Token | None:
+        flow = self._flow(request)
+        if flow is None:
+            return None
+        return _run(request, flow)
+
+    @hookimpl
+    def acreate_token(self, request: TokenRequest) -> Awaitable[Token] | None:
+        flow = self._flow(request)
+        if flow is None:
+            return None
+        return _arun(request, flow)
+
+    # -- revocation (RFC 7009) ----------------------------------------------------------------------
+
+    @hookimpl
+    def revoke_token(self, request: RevokeRequest) -> bool | None:
+        if request.provider != NAME and request.provider not in PRESETS:
+            return None
+        from ._revocation import revoke_flow
+
+        return _run(request, revoke_flow(request))
+
+    @hookimpl
+    def arevoke_token(self, request: RevokeRequest) -> Awaitable[bool] | None:
+        if request.provider != NAME and request.provider not in PRESETS:
+            return None
+        from ._revocation import revoke_flow
+
+        return _arun(request, revoke_flow(request))
+
+
+def _run(request: TokenRequest | RevokeRequest, flow: Generator[Http, Any, _T]) -> _T:
+    """Drive the flow with the pooled sync client of each request's origin."""
+    from anytoken.provider import last_response
+
+    try:
+        op = next(flow)
+        while True:
+            client = request.http.at(_origin(op.url)).sync_client()
+            response: httpx.Response = client.request(**op.kwargs)
+            op = flow.send(response)
+    except StopIteration as done:
+        result: _T = done.value
+    finally:
+        flow.close()
+        last_response.set(None)
+    return result
+
+
+async def _arun(request: TokenRequest | RevokeRequest, flow: Generator[Http, Any, _T]) -> _T:
+    """The async twin of :func:`_run` (same flow, real async I/O)."""
+    from anytoken.provider import last_response
+
+    try:
+        op = next(flow)
+        while True:
+            client = request.http.at(_origin(op.url)).async_client()
+            response: httpx.Response = await client.request(**op.kwargs)
+            op = flow.send(response)
+    except StopIteration as done:
+        result: _T = done.value
+    finally:
+        flow.close()
+        last_response.set(None)
+    return result
+
+
+plugin = OAuth2Provider()
