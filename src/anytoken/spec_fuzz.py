@@ -225,6 +225,13 @@ _MAKERS = {
 }
 
 
+def _distinctive(value: str, body: Any) -> bool:
+    """True when ``value`` showing in a repr can only mean the token leaked: long enough not to be ordinary
+    text, and in the answer only once (not also some other field's value)."""
+    text = body if isinstance(body, str) else json.dumps(body)
+    return len(value) >= 8 and value not in text.replace(value, "", 1)
+
+
 def check_spec_answers(
     sandbox: Sandbox,
     spec: Mapping[str, Any],
@@ -249,7 +256,7 @@ def check_spec_answers(
     as_text = not content_type.endswith("json")
     seen = {"tokens": 0, "errors": 0}
 
-    @settings(max_examples=max_examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=max_examples, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(body=bodies)
     def one(body: Any) -> None:
         if as_text and not isinstance(body, str):
@@ -267,7 +274,8 @@ def check_spec_answers(
         if isinstance(outcome, Token):
             assert outcome.value and isinstance(outcome.value, str)
             assert outcome.expires_at is None or outcome.expires_at.tzinfo is not None
-            assert_nothing_reachable_shows(outcome, outcome.value)
+            if _distinctive(outcome.value, body):  # 'None', or a value another field repeats, is not a leak
+                assert_nothing_reachable_shows(outcome, outcome.value)
             seen["tokens"] += 1
         else:
             assert "\n" not in str(outcome), f"{provider}/{kind}: a multi-line error"
