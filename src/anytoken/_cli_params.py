@@ -65,7 +65,9 @@ def split_args(rest: Sequence[str]) -> dict[str, Given]:
     while i < len(rest):
         item = rest[i]
         if not item.startswith("--") or item == "--":
-            raise InvalidParameterError([(_short(item), "expected --name value")])
+            # the stray word is not echoed: it may be a secret pasted in the wrong place
+            where = f"argument {i + 1}" if item != "--" else "--"
+            raise InvalidParameterError([(where, "unexpected positional value; pass parameters as --name value")])
         name, eq, text = item[2:].partition("=")
         value: str | None = text if eq else None
         if not eq and i + 1 < len(rest) and not rest[i + 1].startswith("--"):

@@ -48,7 +48,7 @@ class _ClientLike(Protocol):
 
 def _not_revocable(token: Token) -> NotRevocableError:
     return NotRevocableError(
-        f"{token.provider}/{token.kind} tokens cannot be revoked: no installed plugin offers revocation for this kind "
+        "this kind of token cannot be revoked: no installed plugin offers revocation for it "
         "(the token stays valid until it expires)",
         provider=token.provider,
         kind=token.kind,

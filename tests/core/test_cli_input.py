@@ -294,3 +294,13 @@ def test_a_bad_base_url_shows_scheme_host_and_path_only(url: str, shown: str) ->
         client.create_token("typed", base_url=url)
     assert caught.value.fields == ("base_url",) and f"got {shown!r}" in str(caught.value)
     assert "secret" not in str(caught.value) and "bob" not in str(caught.value)
+
+
+def test_a_stray_positional_value_is_not_echoed(capsys: pytest.CaptureFixture[str]) -> None:
+    """A word pasted where a --name was expected may be a secret: the error names its position only."""
+    pasted = "sk_live_0123456789abcdefPASTED"
+    code = main(["create", "telnyx", pasted])
+    out = capsys.readouterr()
+    assert code == 2
+    assert pasted not in out.err + out.out
+    assert "argument 1" in out.err and "--name value" in out.err

@@ -129,7 +129,7 @@ def test_a_kind_no_plugin_revokes_is_a_typed_usage_error(client: anytoken.Client
     with pytest.raises(NotRevocableError) as info:
         client.revoke_token(token)
     assert info.value.exit_code == 2
-    assert "echo/resource tokens cannot be revoked" in str(info.value)
+    assert str(info.value).startswith("echo/resource: this kind of token cannot be revoked")
     assert "res-secret-value-1" not in str(info.value)
 
 
