@@ -377,7 +377,8 @@ class ProviderLiveConformance(_ConformanceChecks):
         return {k: dict(v) for k, v in self.live_invalid.items()}
 
     def client_with(self, credentials: Mapping[str, str]) -> Client:
-        return Client(env=self._live[0], transport=_CountingTransport(), credentials={self.provider: dict(credentials)})
+        # the test's own counting transport: the Client never closes a caller's transport, the fixture does
+        return Client(env=self._live[0], transport=self._live[1], credentials={self.provider: dict(credentials)})
 
 
 class _CountingTransport:

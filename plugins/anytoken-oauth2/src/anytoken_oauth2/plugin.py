@@ -11,7 +11,7 @@
   ``private_key_jwt`` / ``none``, chosen from the server's metadata and the credentials present.
 
 The requests are built and parsed by the generated ``anytoken_oauth2_client`` (from ``specs/oauth2.yaml``)
-and sent to the URLs the metadata names, on anytoken's pooled httpx clients. This module imports only
+and sent to the URLs the metadata names, on anytoken's pooled clients. This module imports only
 light things; the flow, the generated client and the emulator are imported when first used.
 """
 
@@ -30,8 +30,6 @@ from ._declare import oauth2_info
 from .presets import PRESETS
 
 if TYPE_CHECKING:
-    import httpx
-
     from anytoken.sandbox.model import SandboxProvider
 
     from ._discovery import Http
@@ -43,9 +41,12 @@ NAME = "oauth2"
 _T = TypeVar("_T")
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+def _split(op: Http) -> tuple[str, dict[str, Any]]:
+    """(origin, request keyword arguments with a relative URL): the flows name absolute URLs (discovery and
+    the token endpoint may live on different hosts); the pooled client of each origin takes the path."""
+    parts = urlsplit(op.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return f"{parts.scheme}://{parts.netloc}", {**op.kwargs, "url": target}
 
 
 def oauth2_where(request: TokenRequest) -> Where:
@@ -120,14 +121,14 @@ class OAuth2Provider(GeneratedProvider):
 
 
 def _run(request: TokenRequest | RevokeRequest, flow: Generator[Http, Any, _T]) -> _T:
-    """Drive the flow with the pooled sync client of each request's origin."""
+    """Drive the flow with the pooled sync client of each request's origin (the wire path unless ``ANYTOKEN_HTTP=httpx``)."""
     from anytoken.provider import last_response
 
     try:
         op = next(flow)
         while True:
-            client = request.http.at(_origin(op.url)).sync_client()
-            response: httpx.Response = client.request(**op.kwargs)
+            origin, kwargs = _split(op)
+            response = request.http.at(origin).generated_client().request(**kwargs)
             op = flow.send(response)
     except StopIteration as done:
         result: _T = done.value
@@ -144,8 +145,8 @@ async def _arun(request: TokenRequest | RevokeRequest, flow: Generator[Http, Any
     try:
         op = next(flow)
         while True:
-            client = request.http.at(_origin(op.url)).async_client()
-            response: httpx.Response = await client.request(**op.kwargs)
+            origin, kwargs = _split(op)
+            response = await request.http.at(origin).generated_async_client().request(**kwargs)
             op = flow.send(response)
     except StopIteration as done:
         result: _T = done.value
