@@ -25,7 +25,7 @@ def bench_auth_overhead(n: int = 2000, rounds: int = 15, provider: str = "quadra
     """µs per request for a bare ``httpx.Client`` and for one with ``HttpxAuth`` (cache hit), and the difference."""
     import httpx
     from anytoken.auth import HttpxAuth
-    from anytoken.sandbox import Sandbox
+    from anytoken.devkit.sandbox import Sandbox
 
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=b"{}"))
     with Sandbox(seed=1) as sb, sb.client(env={}) as client:

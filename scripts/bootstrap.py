@@ -40,7 +40,7 @@ def log(message: str) -> None:
 
 
 def required(area: str) -> bool:
-    """``area`` is named in ``ANYTOKEN_REQUIRE`` (as ``anytoken.required_areas`` reads it)."""
+    """``area`` is named in ``ANYTOKEN_REQUIRE`` (as ``anytoken.devkit.required_areas`` reads it)."""
     return area in {a.strip().lower() for a in os.environ.get("ANYTOKEN_REQUIRE", "").split(",")}
 
 

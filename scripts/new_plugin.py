@@ -4,7 +4,7 @@
     python scripts/new_plugin.py NAME --spec FILE --operation OPID [--operation ...] [--output DIR] ...
 
 Same arguments and exit codes as ``anytoken new-plugin --help`` (the implementation is
-``anytoken.scaffold``, so an installed anytoken without this repository has it too).
+``anytoken.devkit.scaffold``, so an installed anytoken without this repository has it too).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 try:
-    from anytoken.scaffold import main
+    from anytoken.devkit.scaffold import main
 except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    from anytoken.scaffold import main
+    from anytoken.devkit.scaffold import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -13,7 +13,7 @@ plus the security schemes named by the global or per-operation ``security``.
 ``--fixup NAME`` applies a declared repair for constructs the generator cannot
 handle (``--list-fixups`` lists them). openapi-python-client has no operation
 filter of its own (openapi-python-client#55), hence this script. The slicing
-is ``anytoken.openapi``'s, the same as ``anytoken new-plugin``'s.
+is ``anytoken.devkit.openapi``'s, the same as ``anytoken new-plugin``'s.
 
 Exit codes: 0 ok, 1 error (unknown operation, unreadable source), 2 usage.
 """
@@ -28,7 +28,7 @@ from pathlib import Path
 from _pipeline.errors import PipelineError, UsageError
 from _pipeline.openapi import pipeline_errors, select_operations
 
-from anytoken.openapi import FIXUPS, Operation, apply_fixups, dump_yaml, read_document, slice_document
+from anytoken.devkit.openapi import FIXUPS, Operation, apply_fixups, dump_yaml, read_document, slice_document
 
 __all__ = ["main", "render", "select_operations", "slice_document"]
 

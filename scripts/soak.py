@@ -55,7 +55,7 @@ FAULT_MIX = (
 
 
 def _fault(name: str) -> Any:
-    from anytoken.sandbox import Fault
+    from anytoken.devkit.sandbox import Fault
 
     return {
         "status_503": Fault.http_status(503, retry_after_ms=5),
@@ -71,7 +71,7 @@ def _fault(name: str) -> Any:
 async def soak(mints: int, concurrency: int, seed: int, http: str = "wire") -> dict[str, Any]:
     """``http``: the request path, ``wire`` (the default) or ``httpx`` (``ANYTOKEN_HTTP``)."""
     import anytoken
-    from anytoken.sandbox import Sandbox
+    from anytoken.devkit.sandbox import Sandbox
 
     rng = random.Random(seed)
     outcomes: Counter[str] = Counter()

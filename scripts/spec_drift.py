@@ -10,7 +10,7 @@ breaking, additive or cosmetic. Reviewed differences are listed, with a reason e
 ``specs/PROVIDER.drift-accepted.yaml``; they are reported but do not fail the check.
 
 Exit codes: 0 no breaking drift, 1 breaking drift, 2 usage error or unreadable spec. The logic is
-``anytoken.spec_drift`` (installed with anytoken, so plugin authors run ``python -m anytoken.spec_drift``).
+``anytoken.devkit.spec_drift`` (installed with anytoken, so plugin authors run ``python -m anytoken.devkit.spec_drift``).
 See docs/pipeline.md, "When a provider's spec changes".
 """
 
@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from anytoken.spec_drift import main as _main
+from anytoken.devkit.spec_drift import main as _main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""``anytoken.openapi`` for the scripts: ``PipelineError`` instead of ``SpecError``, and operation digests.
+"""``anytoken.devkit.openapi`` for the scripts: ``PipelineError`` instead of ``SpecError``, and operation digests.
 
 Selecting, resolving and slicing are the core package's (shared with ``anytoken new-plugin``); what is
 only the pipeline's is here: the per-operation hashes in the stamp and their diff.
@@ -11,8 +11,8 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from anytoken.openapi import Operation, SpecError, iter_operations, operation_roots, ref_closure, resolve_ref
-from anytoken.openapi import select_operations as _select_operations
+from anytoken.devkit.openapi import Operation, SpecError, iter_operations, operation_roots, ref_closure, resolve_ref
+from anytoken.devkit.openapi import select_operations as _select_operations
 
 from .errors import PipelineError
 from .yamlio import canonical_json

@@ -1,4 +1,4 @@
-"""YAML for the scripts: ``anytoken.openapi``'s loader with ``PipelineError``, hashing and error positions.
+"""YAML for the scripts: ``anytoken.devkit.openapi``'s loader with ``PipelineError``, hashing and error positions.
 
 OpenAPI is JSON: YAML's implicit timestamps (``version: 2026-05-12``) stay strings, or the generator and the
 validator reject the document. The C loader is used when PyYAML has it (the 4 MB Telnyx spec loads ~10x
@@ -17,7 +17,7 @@ from .errors import PipelineError
 
 def loads(text: str, source: str) -> Any:
     """Parse YAML or JSON text; errors name ``source`` and the line."""
-    from anytoken.openapi import SpecError, load_yaml
+    from anytoken.devkit.openapi import SpecError, load_yaml
 
     try:
         return load_yaml(text, source)

@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: list[str]) -> int:
     if argv and argv[0] == "sandbox":
-        from .sandbox import main as sandbox_main
+        from anytoken.devkit.sandbox import main as sandbox_main
 
         return sandbox_main(argv[1:], parser_class=_Parser)
     if argv and argv[0] in ("token", "cache", "revoke"):
@@ -103,7 +103,7 @@ def _run(argv: list[str]) -> int:
 
         return run(argv, _Parser)
     if argv and argv[0] == "new-plugin":
-        from .scaffold import main as scaffold_main
+        from anytoken.devkit.scaffold import main as scaffold_main
 
         return int(scaffold_main(argv[1:]))
     if len(argv) >= 2 and argv[0] == "create" and not argv[1].startswith("-") and ("-h" in argv or "--help" in argv):
@@ -122,7 +122,7 @@ def _run(argv: list[str]) -> int:
     if args.command == "create":
         return _create(args, rest)
     if args.command == "demo":
-        from .demo import run_demo
+        from anytoken.devkit.demo import run_demo
 
         return run_demo(json_output=args.json)
     parser.error(f"unknown command {args.command!r}")

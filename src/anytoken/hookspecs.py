@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from anytoken.devkit.sandbox import SandboxProvider
+
     from .audit import AuditEvent
     from .declarations import ProviderInfo
-    from .sandbox import SandboxProvider
     from .tokens import RevokeRequest, Token, TokenRequest
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
@@ -98,7 +99,7 @@ def anytoken_sandbox_providers() -> Iterable[SandboxProvider]:
 
     Import the emulation code inside the hookimpl so that normal calls never load it.
 
-    :return: one :class:`~anytoken.sandbox.SandboxProvider` per provider this plugin emulates.
+    :return: one :class:`~anytoken.devkit.sandbox.SandboxProvider` per provider this plugin emulates.
     """
     raise NotImplementedError
 

@@ -41,8 +41,9 @@ from .declarations import ProviderInfo
 from .errors import AnytokenError, PluginError, ProviderConflictError, UnknownProviderError
 
 if TYPE_CHECKING:
+    from anytoken.devkit.sandbox.model import SandboxProvider
+
     from ._entry_points import FoundEntryPoint as EntryPoint
-    from .sandbox.model import SandboxProvider
 
 __all__ = ["BUILTIN_PROVIDERS", "AnytokenPluginWarning", "PluginRecord", "Registry", "Selection", "default_registry", "registry_for"]
 

@@ -35,8 +35,9 @@ from .hookspecs import hookimpl
 from .tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
+    from anytoken.devkit.sandbox.model import SandboxProvider
+
     from .declarations import ProviderInfo
-    from .sandbox.model import SandboxProvider
 
 __all__ = [
     "Call",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from anytoken.required_areas import require
+from anytoken.devkit.required_areas import require
 
 sys.path.insert(0, str(Path(__file__).parent))
 

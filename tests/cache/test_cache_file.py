@@ -16,8 +16,8 @@ import pytest
 
 import anytoken
 from anytoken.cache import FileBackend, TokenCache
+from anytoken.devkit.sandbox import Sandbox
 from anytoken.errors import UsageError
-from anytoken.sandbox import Sandbox
 
 pytest.importorskip("keyring")
 pytest.importorskip("filelock")

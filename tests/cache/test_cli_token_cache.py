@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from anytoken.sandbox import Sandbox
+from anytoken.devkit.sandbox import Sandbox
 
 pytest.importorskip("filelock")
 

@@ -19,8 +19,8 @@ import pytest
 
 import anytoken
 from anytoken.auth import HttpxAuth
+from anytoken.devkit.sandbox import Sandbox
 from anytoken.errors import InvalidParameterError, UsageError
-from anytoken.sandbox import Sandbox
 
 
 class ResourceServer(ThreadingHTTPServer):

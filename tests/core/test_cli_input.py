@@ -20,9 +20,9 @@ import anytoken
 from anytoken import Param, ProviderInfo, Token, TokenKind, TokenRequest, hookimpl
 from anytoken.api import set_default_client
 from anytoken.cli import main
+from anytoken.devkit.sandbox import Sandbox
 from anytoken.errors import InvalidParameterError
 from anytoken.plugins import Registry
-from anytoken.sandbox import Sandbox
 
 PROVIDERS = ("clerk", "telnyx", "unleash")
 

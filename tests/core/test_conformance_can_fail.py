@@ -10,7 +10,7 @@ pytest_plugins = ["pytester"]
 def test_a_suite_without_examples_fails(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
-        from anytoken.testing import ProviderConformance
+        from anytoken.devkit.testing import ProviderConformance
 
         class TestEmpty(ProviderConformance):
             provider = "quadrata"
@@ -32,7 +32,7 @@ def test_a_suite_without_examples_fails(pytester: pytest.Pytester) -> None:
 def test_a_suite_without_a_provider_is_a_collection_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
-        from anytoken.testing import ProviderConformance
+        from anytoken.devkit.testing import ProviderConformance
 
         class TestNothing(ProviderConformance):
             pass
@@ -46,7 +46,7 @@ def test_a_suite_without_a_provider_is_a_collection_error(pytester: pytest.Pytes
 def test_a_kind_without_a_not_found_case_or_waiver_fails(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
-        from anytoken.testing import ProviderConformance
+        from anytoken.devkit.testing import ProviderConformance
 
         class TestQuadrata(ProviderConformance):
             provider = "quadrata"

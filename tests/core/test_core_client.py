@@ -11,7 +11,7 @@ from echo_support import Handler
 
 import anytoken
 from anytoken import errors
-from anytoken.testing import assert_no_secret
+from anytoken.devkit.testing import assert_no_secret
 
 
 def test_mints_and_masks(make_client: Any) -> None:

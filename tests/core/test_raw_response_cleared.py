@@ -11,10 +11,10 @@ import pytest
 
 import anytoken
 from anytoken import CredentialField, ProviderInfo, Token, TokenKind, TokenRequest, hookimpl
+from anytoken.devkit.sandbox import Sandbox
 from anytoken.errors import AuthenticationError
 from anytoken.plugins import Registry
 from anytoken.provider import error_for_response, last_response
-from anytoken.sandbox import Sandbox
 
 DIRECT = ProviderInfo(
     name="direct",

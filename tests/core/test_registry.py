@@ -219,7 +219,7 @@ def test_wrapper_hookimpl_sees_every_call(site: Path) -> None:
 
 def test_sandbox_routes_come_from_the_anytoken_sandbox_providers_hook(site: Path) -> None:
     code = good("alpha") + textwrap.dedent("""
-    from anytoken.sandbox.model import Route, SandboxProvider, SandboxResponse
+    from anytoken.devkit.sandbox.model import Route, SandboxProvider, SandboxResponse
 
     def _sandbox():
         route = Route("POST", "/token", lambda req, state: SandboxResponse.json(200, {"token": "t"}), "createToken")
@@ -302,7 +302,7 @@ def test_one_registry_per_selection_and_the_default_when_env_selects_nothing_els
 
 def test_client_env_selects_the_plugins_that_reach_the_sandbox(fresh_registries: None) -> None:
     """On real sockets: the env's allow-list decides which provider may mint, whatever os.environ says."""
-    from anytoken.sandbox import Sandbox
+    from anytoken.devkit.sandbox import Sandbox
 
     with Sandbox() as sb:
         env = {**sb.env(), "ANYTOKEN_PLUGINS": "telnyx"}

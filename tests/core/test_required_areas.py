@@ -18,14 +18,14 @@ from types import ModuleType
 
 import pytest
 
-from anytoken.required_areas import ENV_VAR, require, required_areas
-from anytoken.spec_testing import load_spec, upstream_spec_path
+from anytoken.devkit.required_areas import ENV_VAR, require, required_areas
+from anytoken.devkit.spec_testing import load_spec, upstream_spec_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 SYNTHETIC = """
 import pytest
-from anytoken.required_areas import require
+from anytoken.devkit.required_areas import require
 
 def test_redis_via_require():
     require("redis", "no redis-server here")

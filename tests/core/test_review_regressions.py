@@ -14,8 +14,8 @@ import pytest
 import anytoken
 from anytoken import errors
 from anytoken._http import MAX_POOLS, check_base_url
+from anytoken.devkit.testing import assert_no_secret
 from anytoken.provider import Call, GeneratedProvider
-from anytoken.testing import assert_no_secret
 
 
 def test_async_pools_of_finished_event_loops_are_forgotten(make_client: Any) -> None:

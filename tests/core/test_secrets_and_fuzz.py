@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import anytoken
 from anytoken import cli, errors
+from anytoken.devkit.testing import assert_no_secret
 from anytoken.plugins import Registry
-from anytoken.testing import assert_no_secret
 
 SECRET = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126, exclude_characters='"\\'), min_size=12, max_size=64)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

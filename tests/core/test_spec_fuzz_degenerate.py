@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from anytoken import spec_fuzz
-from anytoken.sandbox import Sandbox
-from anytoken.spec_testing import load_spec, own_spec_path
+from anytoken.devkit import spec_fuzz
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_testing import load_spec, own_spec_path
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""anytoken.spec_testing: recording, spec loading, ``$ref`` inlining, operation lookup, validation."""
+"""anytoken.devkit.spec_testing: recording, spec loading, ``$ref`` inlining, operation lookup, validation."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from anytoken.sandbox import Route, SandboxProvider, SandboxRequest, SandboxResponse
-from anytoken.spec_testing import (
+from anytoken.devkit.sandbox import Route, SandboxProvider, SandboxRequest, SandboxResponse
+from anytoken.devkit.spec_testing import (
     CapturingTransport,
     Exchange,
     RecordingTransport,
@@ -193,7 +193,7 @@ def test_load_spec_skips_when_the_file_is_absent(tmp_path: Path) -> None:
 
 def test_spec_paths_are_computed_from_the_checkout() -> None:
     root = repo_root()
-    assert (root / "pyproject.toml").is_file() and (root / "src" / "anytoken" / "spec_testing.py").is_file()
+    assert (root / "pyproject.toml").is_file() and (root / "src" / "anytoken" / "devkit" / "spec_testing.py").is_file()
     assert upstream_spec_path("x.yml") == root.parent / "shared" / "upstream-specs" / "x.yml"
     assert own_spec_path("telnyx.yaml").is_file()
 
@@ -202,7 +202,7 @@ def test_importing_needs_neither_pytest_nor_yaml_nor_the_validator() -> None:
     code = (
         "import sys\n"
         "for name in ('pytest', 'yaml', 'openapi_schema_validator', 'jsonschema'): sys.modules[name] = None\n"
-        "import anytoken.spec_testing\n"
+        "import anytoken.devkit.spec_testing\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from anytoken.required_areas import require
+from anytoken.devkit.required_areas import require
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = REPO_ROOT / "scripts"

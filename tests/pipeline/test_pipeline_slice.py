@@ -13,7 +13,7 @@ from _pipeline.errors import PipelineError
 from pipeline_support import mypy_strict, run_script, upstream
 from slice_spec import select_operations, slice_document
 
-from anytoken.openapi import enum_case_duplicates, required_only_combinators
+from anytoken.devkit.openapi import enum_case_duplicates, required_only_combinators
 
 CLERK_TOKEN_OPERATIONS = (
     "createM2MToken",

@@ -1,4 +1,4 @@
-"""scripts/spec_drift.py and anytoken.spec_drift: synthetic mutations of Clerk's real BAPI spec, the real specs."""
+"""scripts/spec_drift.py and anytoken.devkit.spec_drift: synthetic mutations of Clerk's real BAPI spec, the real specs."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from pipeline_support import REPO_ROOT, run_script, upstream
 
-from anytoken.openapi import iter_operations, read_document, select_operations, slice_document
-from anytoken.scaffold._render import README
-from anytoken.spec_drift import ADDITIVE, BREAKING, COSMETIC, Finding, compare_documents, main
+from anytoken.devkit.openapi import iter_operations, read_document, select_operations, slice_document
+from anytoken.devkit.scaffold._render import README
+from anytoken.devkit.spec_drift import ADDITIVE, BREAKING, COSMETIC, Finding, compare_documents, main
 
 CLERK_SPEC = REPO_ROOT / "specs" / "clerk.yaml"
 M2M = "paths./m2m_tokens.post"
@@ -391,11 +391,11 @@ def test_plugin_authors_run_it_from_their_plugin(tmp_path: Path) -> None:
     (tmp_path / "specs").mkdir()
     (tmp_path / "specs" / "unleash.yaml").write_bytes((REPO_ROOT / "specs" / "unleash.yaml").read_bytes())
     source = upstream("unleash-8.2.0-openapi.json")
-    command = [sys.executable, "-m", "anytoken.spec_drift", "unleash", "--upstream", str(source), "--json"]
+    command = [sys.executable, "-m", "anytoken.devkit.spec_drift", "unleash", "--upstream", str(source), "--json"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ours"] == "specs/unleash.yaml"
-    assert "python -m anytoken.spec_drift $name --upstream" in README.template
+    assert "python -m anytoken.devkit.spec_drift $name --upstream" in README.template
 
 
 def test_integer_status_keys_and_external_references(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

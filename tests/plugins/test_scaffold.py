@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from venv_helpers import Venv, pip_install
 
-from anytoken.scaffold import main
+from anytoken.devkit.scaffold import main
 
 ACME = """\
 openapi: 3.0.3
@@ -372,7 +372,7 @@ RANGES = (Path(__file__).resolve().parent / "shapes" / "ranges.yaml").read_text(
 
 
 def _model(*argv: str) -> Any:
-    from anytoken.scaffold._cli import _check_args, _parser, build_model
+    from anytoken.devkit.scaffold._cli import _check_args, _parser, build_model
 
     args = _parser().parse_args(list(argv))
     _check_args(args)

@@ -22,7 +22,7 @@ import attrs
 import pytest
 from venv_helpers import Venv, pip_install
 
-from anytoken.scaffold import main
+from anytoken.devkit.scaffold import main
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"

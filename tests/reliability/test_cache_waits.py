@@ -13,7 +13,7 @@ import pytest
 import anytoken
 from anytoken import errors
 from anytoken.cache import TokenCache
-from anytoken.sandbox import Fault, Sandbox
+from anytoken.devkit.sandbox import Fault, Sandbox
 
 SLOW = 2.0  # the leader's mint takes this long
 DEADLINE = 0.5

@@ -19,7 +19,7 @@ import pytest
 
 import anytoken
 from anytoken import errors
-from anytoken.sandbox import Fault, Sandbox
+from anytoken.devkit.sandbox import Fault, Sandbox
 
 TIMEOUT = 0.25
 DEADLINE = 1.2

@@ -21,7 +21,7 @@ import pytest
 import anytoken
 from anytoken import errors
 from anytoken._http import MAX_POOLS, _headers_key
-from anytoken.sandbox import Fault, Sandbox
+from anytoken.devkit.sandbox import Fault, Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 TENANTS = MAX_POOLS + 8

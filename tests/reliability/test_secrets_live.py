@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import anytoken
 from anytoken import errors
-from anytoken.sandbox import Sandbox
-from anytoken.testing import assert_no_secret
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.testing import assert_no_secret
 
 # real keys are high-entropy: a low-entropy string ("0000…", "admin_access_key") can occur in any log by chance
 KEYS = st.binary(min_size=12, max_size=32).map(lambda b: "sk_" + b.hex())

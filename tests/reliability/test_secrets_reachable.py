@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 import anytoken
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.testing import assert_nothing_reachable_shows, reachable
 from anytoken.errors import AnytokenError
-from anytoken.sandbox import Sandbox
-from anytoken.testing import assert_nothing_reachable_shows, reachable
 
 
 def _demo_cases(sandbox: Sandbox) -> list[tuple[str, str, dict[str, Any]]]:

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sandbox_fakes import providers
 
-from anytoken.sandbox import Sandbox
+from anytoken.devkit.sandbox import Sandbox
 
 
 @pytest.fixture(scope="module")

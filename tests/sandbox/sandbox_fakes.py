@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from anytoken.sandbox import BadJSONError, ProviderState, Route, SandboxProvider, SandboxRequest, SandboxResponse
+from anytoken.devkit.sandbox import BadJSONError, ProviderState, Route, SandboxProvider, SandboxRequest, SandboxResponse
 
 API_KEY = "fk_test_0123456789abcdef0123456789abcdef"
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sandbox_fakes import API_KEY, auth, fake_provider
 
-from anytoken.sandbox import Fault, Sandbox, main
+from anytoken.devkit.sandbox import Fault, Sandbox, main
 
 HERE = Path(__file__).parent
 SRC = HERE.parent.parent / "src"
@@ -27,13 +27,13 @@ def _env() -> dict[str, str]:
 
 
 def test_logs_are_off_by_default(sandbox: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.DEBUG, logger="anytoken.sandbox"):
+    with caplog.at_level(logging.DEBUG, logger="anytoken.devkit.sandbox"):
         httpx.post(f"{sandbox.base_url('fake')}/tokens", json={}, headers=auth())
     assert not caplog.records
 
 
 def test_logged_requests_mask_secrets(caplog: pytest.LogCaptureFixture) -> None:
-    with Sandbox([fake_provider()], log_requests=True) as sb, caplog.at_level(logging.INFO, logger="anytoken.sandbox"):
+    with Sandbox([fake_provider()], log_requests=True) as sb, caplog.at_level(logging.INFO, logger="anytoken.devkit.sandbox"):
         httpx.post(
             f"{sb.base_url('fake')}/tokens?api_key=qs-secret-value&page=2",
             json={"subject": "alice", "apiKey": "body-secret-1", "nested": {"password": "pw-secret-2", "client_secret": "cs-3"}},
@@ -60,7 +60,7 @@ def test_main_serves_prints_exports_and_stops_on_sigterm() -> None:
         """
         import sys
         from sandbox_fakes import providers
-        from anytoken.sandbox import main
+        from anytoken.devkit.sandbox import main
         sys.exit(main(sys.argv[1:], providers=providers()))
         """
     )
@@ -100,7 +100,7 @@ def test_pytest_plugin_fixtures(tmp_path: Path) -> None:
     (tmp_path / "conftest.py").write_text(
         textwrap.dedent(
             """
-            import anytoken.sandbox._sandbox as engine
+            import anytoken.devkit.sandbox._sandbox as engine
             from sandbox_fakes import providers
             engine._registry_providers = providers
             """
@@ -130,8 +130,8 @@ def test_pytest_plugin_fixtures(tmp_path: Path) -> None:
     env.pop("FAKE_BASE_URL", None)
     from importlib.metadata import entry_points
 
-    installed = any(ep.value == "anytoken.pytest_plugin" for ep in entry_points(group="pytest11"))
-    load = [] if installed else ["-p", "anytoken.pytest_plugin"]
+    installed = any(ep.value == "anytoken.devkit.pytest_plugin" for ep in entry_points(group="pytest11"))
+    load = [] if installed else ["-p", "anytoken.devkit.pytest_plugin"]
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", *load, "-p", "no:cacheprovider", str(tmp_path)],
         capture_output=True,

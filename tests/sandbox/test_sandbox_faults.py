@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sandbox_fakes import auth
 
-from anytoken.sandbox import Fault, Sandbox, drop_token_fields
+from anytoken.devkit.sandbox import Fault, Sandbox, drop_token_fields
 
 
 def mint(sb: Sandbox, **kwargs: object) -> httpx.Response:

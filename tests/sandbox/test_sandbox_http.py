@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sandbox_fakes import API_KEY, auth, fake_provider, raw_exchange, read_response
 
-from anytoken.sandbox import Route, Sandbox, SandboxProvider, SandboxResponse
+from anytoken.devkit.sandbox import Route, Sandbox, SandboxProvider, SandboxResponse
 
 
 def test_routes_mint_and_read_back(sb: Sandbox) -> None:

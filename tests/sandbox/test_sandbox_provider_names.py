@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from anytoken import errors
-from anytoken.sandbox import Sandbox
+from anytoken.devkit.sandbox import Sandbox
 
 
 def test_sandbox_serves_only_the_providers_named() -> None:

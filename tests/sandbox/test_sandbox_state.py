@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from anytoken.sandbox import JWTSigner, JWTVerificationError, ProviderState, Sandbox
+from anytoken.devkit.sandbox import JWTSigner, JWTVerificationError, ProviderState, Sandbox
 
 
 def _b64d(s: str) -> bytes:

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from anytoken.sandbox import Sandbox
-from anytoken.spec_fuzz import check_spec_answers
-from anytoken.spec_testing import load_spec, upstream_spec_path
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_fuzz import check_spec_answers
+from anytoken.devkit.spec_testing import load_spec, upstream_spec_path
 
 CASES = [
     ("m2m", "createM2MToken", None),
@@ -49,8 +49,8 @@ BIG = 2**63 - 1  # int64's largest: a valid Clerk timestamp, far outside datetim
 def test_unrepresentable_timestamp_is_an_unknown_expiry(
     anytoken_sandbox: Sandbox, kind: str, operation_id: str, field: str, value: int
 ) -> None:
+    from anytoken.devkit.sandbox.faults import Fault
     from anytoken.retry import RetryPolicy
-    from anytoken.sandbox.faults import Fault
 
     def answer(body: Any) -> Any:
         return {**body, field: value, "token": "opaque-not-a-jwt-0123456789"}

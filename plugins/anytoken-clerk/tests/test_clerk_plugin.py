@@ -13,6 +13,9 @@ from anytoken_clerk import sandbox as cs
 from anytoken_clerk.plugin import API_VERSION, DEFAULT_BASE_URL, plugin
 
 import anytoken
+from anytoken.devkit.sandbox import Fault, Sandbox
+from anytoken.devkit.spec_testing import CapturingTransport
+from anytoken.devkit.testing import assert_no_secret
 from anytoken.errors import (
     AmbiguousMintError,
     AuthenticationError,
@@ -21,9 +24,6 @@ from anytoken.errors import (
     NotFoundError,
     ProviderRejectedError,
 )
-from anytoken.sandbox import Fault, Sandbox
-from anytoken.spec_testing import CapturingTransport
-from anytoken.testing import assert_no_secret
 
 SK = "sk_test_unit0123456789abcdef"
 AK = "ak_unit0123456789abcdef"

@@ -15,9 +15,9 @@ import pytest
 from anytoken_clerk import sandbox as clerk_sandbox
 from anytoken_clerk.plugin import API_VERSION
 
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_testing import Exchange, load_spec, match_operation, recording_sandbox, upstream_spec_path, validate_request
 from anytoken.errors import NotRevocableError
-from anytoken.sandbox import Sandbox
-from anytoken.spec_testing import Exchange, load_spec, match_operation, recording_sandbox, upstream_spec_path, validate_request
 
 UPSTREAM = upstream_spec_path("clerk-bapi-2026-05-12.yml")
 pytest.importorskip("yaml")
@@ -43,7 +43,7 @@ def sb(recorded: tuple[Sandbox, list[Exchange]]) -> tuple[Sandbox, list[Exchange
 
 
 def _check(upstream: dict[str, Any], ex: Exchange) -> dict[str, str]:
-    from anytoken.spec_testing import validate_response
+    from anytoken.devkit.spec_testing import validate_response
 
     op, params = match_operation(upstream, ex.method, ex.request_path.removeprefix("/clerk/v1"))
     assert op["operationId"] == ex.operation_id

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from anytoken_clerk import sandbox as cs
 
-from anytoken.sandbox import Sandbox
+from anytoken.devkit.sandbox import Sandbox
 
 SK = {"Authorization": f"Bearer {cs.INSTANCE_SECRET_KEY}"}
 AK = {"Authorization": f"Bearer {cs.MACHINE_SECRET_KEY}"}

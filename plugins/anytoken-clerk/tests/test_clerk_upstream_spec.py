@@ -19,9 +19,8 @@ import pytest
 from anytoken_clerk import sandbox as clerk_sandbox
 from anytoken_clerk.plugin import API_VERSION
 
-from anytoken.errors import AnytokenError
-from anytoken.sandbox import Sandbox
-from anytoken.spec_testing import (
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_testing import (
     Exchange,
     load_spec,
     operation,
@@ -32,6 +31,7 @@ from anytoken.spec_testing import (
     validate_request,
     validate_response,
 )
+from anytoken.errors import AnytokenError
 
 UPSTREAM = upstream_spec_path("clerk-bapi-2026-05-12.yml")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from anytoken.required_areas import require
+from anytoken.devkit.required_areas import require
 
 SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "oidc_server.py"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from anytoken.testing import ProviderConformance
+from anytoken.devkit.testing import ProviderConformance
 
 _NO_PATH_IDS = "a token endpoint has no path ids: nothing can be 'not found' (a bad grant is invalid_grant, 400)"
 _ALL = ("client_credentials", "jwt_bearer", "token_exchange", "refresh_token")

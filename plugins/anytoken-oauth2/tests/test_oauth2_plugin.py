@@ -23,6 +23,10 @@ from anytoken_oauth2._emulator import CLIENT_ID, CLIENT_SECRET, PRIVATE_KEY, REF
 from anytoken_oauth2.sandbox import GOOGLE_KEY_FILE, sandbox_providers
 
 import anytoken
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.sandbox.faults import Fault
+from anytoken.devkit.sandbox.model import Route, SandboxProvider, SandboxRequest, SandboxResponse
+from anytoken.devkit.testing import assert_no_secret
 from anytoken.errors import (
     AuthenticationError,
     InsecureTransportError,
@@ -33,10 +37,6 @@ from anytoken.errors import (
     NotRevocableError,
     ProviderRejectedError,
 )
-from anytoken.sandbox import Sandbox
-from anytoken.sandbox.faults import Fault
-from anytoken.sandbox.model import Route, SandboxProvider, SandboxRequest, SandboxResponse
-from anytoken.testing import assert_no_secret
 
 CREDS = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
 

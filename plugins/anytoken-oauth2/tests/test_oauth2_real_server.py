@@ -20,8 +20,8 @@ import pytest
 from anytoken_oauth2 import _discovery
 
 import anytoken
+from anytoken.devkit.testing import assert_no_secret
 from anytoken.errors import AuthenticationError, ProviderRejectedError
-from anytoken.testing import assert_no_secret
 
 pytestmark = pytest.mark.oauth2
 

@@ -21,9 +21,9 @@ from anytoken_oauth2._emulator import CLIENT_ID, CLIENT_SECRET
 from anytoken_oauth2.sandbox import sandbox_providers
 
 import anytoken
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_testing import RecordingTransport, load_spec, own_spec_path, resolve_refs, validate, validate_response
 from anytoken.errors import AnytokenError, ProviderRejectedError
-from anytoken.sandbox import Sandbox
-from anytoken.spec_testing import RecordingTransport, load_spec, own_spec_path, resolve_refs, validate, validate_response
 
 pytestmark = pytest.mark.oauth2
 pytest.importorskip("openapi_schema_validator")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from anytoken.sandbox import Sandbox
-from anytoken.spec_fuzz import check_spec_answers
-from anytoken.spec_testing import load_spec, own_spec_path
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_fuzz import check_spec_answers
+from anytoken.devkit.spec_testing import load_spec, own_spec_path
 
 CASES = [("widget", "generateWidgetSecurityToken"), ("admin", "adminCenterLogin")]
 

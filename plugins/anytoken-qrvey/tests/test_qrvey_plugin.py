@@ -14,6 +14,9 @@ from anytoken_qrvey._duration import duration_problem, duration_seconds
 from anytoken_qrvey.plugin import plugin
 
 from anytoken import Client
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_testing import CapturingTransport
+from anytoken.devkit.testing import assert_no_secret
 from anytoken.errors import (
     AuthenticationError,
     InvalidParameterError,
@@ -22,9 +25,6 @@ from anytoken.errors import (
     MissingCredentialError,
     ProviderRejectedError,
 )
-from anytoken.sandbox import Sandbox
-from anytoken.spec_testing import CapturingTransport
-from anytoken.testing import assert_no_secret
 
 BASE = "https://acme.qrveyapp.com"
 KEY = "qrvey-test-key-0123456789abcdef"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from anytoken_qrvey import sandbox as qs
 
-from anytoken.sandbox import ProviderState, SandboxRequest, SandboxResponse
+from anytoken.devkit.sandbox import ProviderState, SandboxRequest, SandboxResponse
 
 NOW = 1_800_000_000.0
 

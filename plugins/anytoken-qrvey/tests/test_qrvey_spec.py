@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from anytoken_qrvey.sandbox import qrvey_sandbox
 
-from anytoken.errors import AnytokenError
-from anytoken.sandbox import Sandbox
-from anytoken.spec_testing import (
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_testing import (
     Exchange,
     load_spec,
     operation_by_id,
@@ -27,6 +26,7 @@ from anytoken.spec_testing import (
     validate_request,
     validate_response,
 )
+from anytoken.errors import AnytokenError
 
 SPEC_PATH = own_spec_path("qrvey.yaml")
 

@@ -3,9 +3,9 @@ allows ends in a Token or a typed error, served by the sandbox on 127.0.0.1 thro
 
 from __future__ import annotations
 
-from anytoken.sandbox import Sandbox
-from anytoken.spec_fuzz import check_spec_answers
-from anytoken.spec_testing import load_spec, own_spec_path
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_fuzz import check_spec_answers
+from anytoken.devkit.spec_testing import load_spec, own_spec_path
 
 
 def test_spec_valid_answers_end_in_a_token_or_a_typed_error(anytoken_sandbox: Sandbox) -> None:

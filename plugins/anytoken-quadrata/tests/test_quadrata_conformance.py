@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from anytoken.testing import ProviderConformance
+from anytoken.devkit.testing import ProviderConformance
 
 
 class TestConformance(ProviderConformance):

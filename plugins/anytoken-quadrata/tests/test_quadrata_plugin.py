@@ -19,15 +19,8 @@ from anytoken_quadrata.sandbox import ORGANIZATION_ID, SANDBOX_API_KEY, TOKEN_LI
 
 import anytoken
 from anytoken import Client
-from anytoken.errors import (
-    AuthenticationError,
-    InvalidParameterError,
-    MalformedResponseError,
-    MissingCredentialError,
-)
-from anytoken.retry import RetryPolicy
-from anytoken.sandbox import Fault, Sandbox
-from anytoken.spec_testing import (
+from anytoken.devkit.sandbox import Fault, Sandbox
+from anytoken.devkit.spec_testing import (
     RecordingTransport,
     load_spec,
     operation,
@@ -36,7 +29,14 @@ from anytoken.spec_testing import (
     validate_request,
     validate_response,
 )
-from anytoken.testing import assert_no_secret
+from anytoken.devkit.testing import assert_no_secret
+from anytoken.errors import (
+    AuthenticationError,
+    InvalidParameterError,
+    MalformedResponseError,
+    MissingCredentialError,
+)
+from anytoken.retry import RetryPolicy
 
 OP = "createAccessToken"
 NO_RETRY = RetryPolicy(max_attempts=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from anytoken.testing import ProviderConformance
+from anytoken.devkit.testing import ProviderConformance
 
 
 class TestConformance(ProviderConformance):

@@ -16,6 +16,9 @@ from anytoken_telnyx.sandbox import SANDBOX_API_KEY, SEED_CONNECTION_ID, SEED_CR
 
 import anytoken
 from anytoken import Client
+from anytoken.devkit.sandbox import Fault, Sandbox
+from anytoken.devkit.spec_testing import RecordingTransport
+from anytoken.devkit.testing import assert_no_secret
 from anytoken.errors import (
     AuthenticationError,
     InvalidParameterError,
@@ -25,9 +28,6 @@ from anytoken.errors import (
     ProviderRejectedError,
 )
 from anytoken.retry import RetryPolicy
-from anytoken.sandbox import Fault, Sandbox
-from anytoken.spec_testing import RecordingTransport
-from anytoken.testing import assert_no_secret
 
 OP = "CreateTelephonyCredentialToken"
 NO_RETRY = RetryPolicy(max_attempts=1)

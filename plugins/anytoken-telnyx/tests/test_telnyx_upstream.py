@@ -19,9 +19,8 @@ import pytest
 from anytoken_telnyx.plugin import plugin
 from anytoken_telnyx.sandbox import SANDBOX_API_KEY, SEED_CONNECTION_ID, SEED_CREDENTIAL_ID, UNKNOWN_CREDENTIAL_ID
 
-from anytoken.errors import AnytokenError
-from anytoken.sandbox import Sandbox
-from anytoken.spec_testing import (
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_testing import (
     RecordingTransport,
     load_spec,
     match_operation,
@@ -32,6 +31,7 @@ from anytoken.spec_testing import (
     validate_request,
     validate_response,
 )
+from anytoken.errors import AnytokenError
 
 UPSTREAM = upstream_spec_path("telnyx-sdk-client-credentials.yml")
 OWN = own_spec_path("telnyx.yaml")

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from anytoken.testing import ProviderLiveConformance
+from anytoken.devkit.testing import ProviderLiveConformance
 
 pytestmark = pytest.mark.unleash
 

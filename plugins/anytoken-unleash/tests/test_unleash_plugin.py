@@ -15,6 +15,8 @@ import pytest
 from anytoken_unleash import sandbox as unleash_sandbox
 from anytoken_unleash.plugin import PAT_DEFAULT_LIFETIME, plugin
 
+from anytoken.devkit.sandbox import Fault, Sandbox
+from anytoken.devkit.testing import assert_no_secret
 from anytoken.errors import (
     AmbiguousMintError,
     AuthenticationError,
@@ -23,8 +25,6 @@ from anytoken.errors import (
     ProviderRejectedError,
     UnknownKindError,
 )
-from anytoken.sandbox import Fault, Sandbox
-from anytoken.testing import assert_no_secret
 
 HEX56 = "[0-9a-f]{56}"
 

@@ -24,10 +24,10 @@ import pytest
 from anytoken_unleash import sandbox as unleash_sandbox
 
 import anytoken
+from anytoken.devkit.required_areas import require
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.testing import assert_no_secret
 from anytoken.errors import AuthenticationError, NotFoundError, ProviderRejectedError
-from anytoken.required_areas import require
-from anytoken.sandbox import Sandbox
-from anytoken.testing import assert_no_secret
 
 pytestmark = pytest.mark.unleash
 

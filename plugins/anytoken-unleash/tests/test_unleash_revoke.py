@@ -16,9 +16,9 @@ import httpx
 import pytest
 from anytoken_unleash import sandbox as unleash_sandbox
 
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_testing import Exchange, load_spec, match_operation, recording_sandbox, upstream_spec_path
 from anytoken.errors import InvalidParameterError
-from anytoken.sandbox import Sandbox
-from anytoken.spec_testing import Exchange, load_spec, match_operation, recording_sandbox, upstream_spec_path
 
 UPSTREAM = upstream_spec_path("unleash-8.2.0-openapi.json")
 pytest.importorskip("openapi_schema_validator")

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from anytoken_unleash.sandbox import ADMIN_API_TOKEN, PAT, sandbox_provider
 
-from anytoken.sandbox import Sandbox
+from anytoken.devkit.sandbox import Sandbox
 
 HEX56 = "[0-9a-f]{56}"
 UUID = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"

@@ -19,9 +19,8 @@ import httpx
 import pytest
 from anytoken_unleash import sandbox as unleash_sandbox
 
-from anytoken.errors import AnytokenError
-from anytoken.sandbox import Sandbox
-from anytoken.spec_testing import (
+from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.spec_testing import (
     Exchange,
     load_spec,
     operation,
@@ -31,6 +30,7 @@ from anytoken.spec_testing import (
     validate_request,
     validate_response,
 )
+from anytoken.errors import AnytokenError
 
 UPSTREAM = upstream_spec_path("unleash-8.2.0-openapi.json")
 

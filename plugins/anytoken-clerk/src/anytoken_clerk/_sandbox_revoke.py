@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from anytoken.sandbox.model import SandboxRequest, SandboxResponse
-from anytoken.sandbox.state import ProviderState
+from anytoken.devkit.sandbox.model import SandboxRequest, SandboxResponse
+from anytoken.devkit.sandbox.state import ProviderState
 
 from .sandbox import _bad_value, _body, _check_key, _m2m_response, _not_found, _unknown
 

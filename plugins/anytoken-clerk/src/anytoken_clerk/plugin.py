@@ -24,7 +24,7 @@ from anytoken.provider import Call, GeneratedProvider, RevokeCall, expect, malfo
 from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
-    from anytoken.sandbox.model import SandboxProvider
+    from anytoken.devkit.sandbox.model import SandboxProvider
 
 __all__ = ["API_VERSION", "DEFAULT_BASE_URL", "ClerkProvider", "plugin"]
 

@@ -1,4 +1,4 @@
-"""Emulation of the Clerk Backend API's token operations for ``anytoken.sandbox``.
+"""Emulation of the Clerk Backend API's token operations for ``anytoken.devkit.sandbox``.
 
 Behaves like Clerk where it matters to a client: ``Authorization: Bearer`` checks (a wrong instance key is
 ``401 clerk_key_invalid``; ``/m2m_tokens`` accepts only the machine secret key), Clerk's error shape
@@ -18,8 +18,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from anytoken.sandbox.model import BadJSONError, Route, SandboxProvider, SandboxRequest, SandboxResponse
-from anytoken.sandbox.state import ProviderState
+from anytoken.devkit.sandbox.model import BadJSONError, Route, SandboxProvider, SandboxRequest, SandboxResponse
+from anytoken.devkit.sandbox.state import ProviderState
 
 __all__ = [
     "ACTOR_USER_ID",

@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, unquote_plus
 
 import attrs
 
-from anytoken.sandbox.model import SandboxRequest, SandboxResponse
+from anytoken.devkit.sandbox.model import SandboxRequest, SandboxResponse
 
 __all__ = [
     "CLIENT_ID",

@@ -30,7 +30,7 @@ from ._declare import oauth2_info
 from .presets import PRESETS
 
 if TYPE_CHECKING:
-    from anytoken.sandbox.model import SandboxProvider
+    from anytoken.devkit.sandbox.model import SandboxProvider
 
     from ._discovery import Http
     from ._flow import Where

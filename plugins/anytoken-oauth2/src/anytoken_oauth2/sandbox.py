@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from anytoken.sandbox.model import Route, SandboxProvider
+from anytoken.devkit.sandbox.model import Route, SandboxProvider
 
 from ._emulator import CLIENT_ID, CLIENT_SECRET, PRIVATE_KEY, REFRESH_TOKEN, SUBJECT_TOKEN, Layout, handlers
 

@@ -28,7 +28,7 @@ from anytoken.tokens import Token, TokenRequest
 from ._duration import EXAMPLE, duration_problem
 
 if TYPE_CHECKING:
-    from anytoken.sandbox.model import SandboxProvider
+    from anytoken.devkit.sandbox.model import SandboxProvider
 
 __all__ = ["QrveyProvider", "plugin"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from anytoken.sandbox.model import BadJSONError, Route, SandboxProvider, SandboxRequest, SandboxResponse
+from anytoken.devkit.sandbox.model import BadJSONError, Route, SandboxProvider, SandboxRequest, SandboxResponse
 
 from ._duration import EXAMPLE, duration_problem, duration_seconds
 

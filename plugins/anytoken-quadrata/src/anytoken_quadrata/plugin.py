@@ -19,7 +19,7 @@ from anytoken.provider import Call, GeneratedProvider, expect, malformed
 from anytoken.tokens import Token, TokenRequest
 
 if TYPE_CHECKING:
-    from anytoken.sandbox.model import SandboxProvider
+    from anytoken.devkit.sandbox.model import SandboxProvider
 
 __all__ = ["PRODUCTION_URL", "SANDBOX_URL", "QuadrataProvider", "plugin"]
 

@@ -1,4 +1,4 @@
-"""The Quadrata emulation served by ``anytoken.sandbox``: ``POST /login``.
+"""The Quadrata emulation served by ``anytoken.devkit.sandbox``: ``POST /login``.
 
 Mounted at ``/quadrata/api/v1`` (one emulation serves both the production and the sandbox environment: a
 sandbox client points both at it). Behaves like Quadrata's API:
@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from anytoken.sandbox.model import BadJSONError, Route, SandboxProvider, SandboxRequest, SandboxResponse
+from anytoken.devkit.sandbox.model import BadJSONError, Route, SandboxProvider, SandboxRequest, SandboxResponse
 
 __all__ = ["ORGANIZATION_ID", "SANDBOX_API_KEY", "TOKEN_LIFETIME", "login", "quadrata_sandbox"]
 

@@ -1,4 +1,4 @@
-"""The Telnyx emulation served by ``anytoken.sandbox``: telephony credentials and their access tokens.
+"""The Telnyx emulation served by ``anytoken.devkit.sandbox``: telephony credentials and their access tokens.
 
 Mounted at ``/telnyx/v2``. Behaves like ``api.telnyx.com/v2`` for the operations of Telnyx's "SDK Client
 Credentials" API that matter for tokens:
@@ -24,7 +24,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from anytoken.sandbox.model import BadJSONError, Route, SandboxProvider, SandboxRequest, SandboxResponse
+from anytoken.devkit.sandbox.model import BadJSONError, Route, SandboxProvider, SandboxRequest, SandboxResponse
 
 __all__ = [
     "SANDBOX_API_KEY",

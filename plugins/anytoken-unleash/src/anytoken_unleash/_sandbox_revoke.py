@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from anytoken.sandbox.model import SandboxRequest, SandboxResponse
-from anytoken.sandbox.state import ProviderState
+from anytoken.devkit.sandbox.model import SandboxRequest, SandboxResponse
+from anytoken.devkit.sandbox.state import ProviderState
 
 from .sandbox import _admin_auth, _error
 

@@ -32,7 +32,7 @@ from anytoken.provider import Call, GeneratedProvider, RevokeCall, error_for_res
 from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
-    from anytoken.sandbox.model import SandboxProvider
+    from anytoken.devkit.sandbox.model import SandboxProvider
 
 __all__ = ["PAT_DEFAULT_LIFETIME", "UnleashProvider", "plugin"]
 

@@ -1,4 +1,4 @@
-"""Emulation of Unleash 8.2.0's token endpoints for ``anytoken.sandbox``.
+"""Emulation of Unleash 8.2.0's token endpoints for ``anytoken.devkit.sandbox``.
 
 Every answer below was taken from a real unleash-server 8.2.0 (``scripts/unleash_server.py``):
 
@@ -31,8 +31,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from anytoken.sandbox.model import BadJSONError, Route, SandboxProvider, SandboxRequest, SandboxResponse
-from anytoken.sandbox.state import ProviderState
+from anytoken.devkit.sandbox.model import BadJSONError, Route, SandboxProvider, SandboxRequest, SandboxResponse
+from anytoken.devkit.sandbox.state import ProviderState
 
 __all__ = [
     "ADMIN_API_TOKEN",
