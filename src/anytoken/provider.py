@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from ._plugin_kit import SecretMapping, given
 from .errors import (
     AuthenticationError,
     InvalidParameterError,
@@ -49,6 +50,8 @@ __all__ = [
     "invalid_credential",
     "invalid_param",
     "parse_retry_after",
+    "SecretMapping",
+    "given",
 ]
 
 #: a mint or a revocation: what error mapping needs (provider, kind, params, credentials, secrets())

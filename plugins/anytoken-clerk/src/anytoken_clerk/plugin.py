@@ -20,7 +20,7 @@ import attrs
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import InvalidParameterError, NotRevocableError
-from anytoken.provider import Call, GeneratedProvider, RevokeCall, expect, malformed
+from anytoken.provider import Call, GeneratedProvider, RevokeCall, expect, given, malformed
 from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
@@ -170,10 +170,11 @@ def _plus(moment: datetime | None, seconds: int) -> datetime | None:
         return None
 
 
-def _present(value: Any) -> bool:
+def _is_given(value: Any) -> bool:
+    """True when the generated client returned ``value`` (neither None nor UNSET)."""
     from anytoken_clerk_client.types import Unset
 
-    return value is not None and not isinstance(value, Unset)
+    return given(value, Unset) is not None
 
 
 class ClerkProvider(GeneratedProvider):
@@ -352,7 +353,7 @@ def _finish_m2m(request: TokenRequest, response: Any) -> Token:
         "token_format": request.params.get("token_format", "opaque"),
         "scopes": list(parsed.scopes) if isinstance(parsed.scopes, list) else [],
     }
-    if _present(parsed.claims):
+    if _is_given(parsed.claims):
         metadata["claims"] = parsed.claims
     return Token.from_value(
         request.provider, request.kind, parsed.token, expires_at=expires_at, id=parsed.id, metadata=metadata, raw=parsed
@@ -364,7 +365,7 @@ def _finish_session(request: TokenRequest, response: Any) -> Token:
 
     status = int(response.status_code)
     parsed = expect(request, response, ok=200)
-    if not isinstance(parsed, SessionToken) or not _present(parsed.jwt) or not parsed.jwt:
+    if not isinstance(parsed, SessionToken) or not _is_given(parsed.jwt) or not parsed.jwt:
         raise malformed(request, "lacks the jwt field", status)
     metadata: dict[str, Any] = {"session_id": request.params["session_id"]}
     if request.params.get("template") is not None:
@@ -386,7 +387,7 @@ def _finish_actor(request: TokenRequest, response: Any) -> Token:
 
     status = int(response.status_code)
     parsed = expect(request, response, ok=200)
-    if not isinstance(parsed, ActorToken) or not _present(parsed.token) or not parsed.token:
+    if not isinstance(parsed, ActorToken) or not _is_given(parsed.token) or not parsed.token:
         raise malformed(request, "lacks the token field", status)
     token = str(parsed.token)
     lifetime = int(request.params.get("expires_in_seconds") or _ACTOR_DEFAULT_TTL)
@@ -399,7 +400,7 @@ def _finish_sign_in(request: TokenRequest, response: Any) -> Token:
 
     status = int(response.status_code)
     parsed = expect(request, response, ok=200)
-    if not isinstance(parsed, SignInToken) or not _present(parsed.token) or not parsed.token:
+    if not isinstance(parsed, SignInToken) or not _is_given(parsed.token) or not parsed.token:
         raise malformed(request, "lacks the token field", status)
     token = str(parsed.token)
     lifetime = int(request.params.get("expires_in_seconds") or _SIGN_IN_DEFAULT_TTL)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import InvalidParameterError
-from anytoken.provider import Call, GeneratedProvider, expect, malformed
+from anytoken.provider import Call, GeneratedProvider, SecretMapping, expect, malformed
 from anytoken.tokens import Token, TokenRequest
 
 from ._duration import EXAMPLE, duration_problem
@@ -38,13 +38,6 @@ NAME = "qrvey"
 _WIDGET_FIELDS = ("userid", "appid", "clientid", "expiresIn")
 #: ``--expires-in`` on the command line arrives as ``expires_in``: an alias, never silently passed through
 _EXPIRES_ALIAS = "expires_in"
-
-
-class _Masked(dict[str, Any]):
-    """Keyword arguments / headers that carry a secret: the repr shows the keys only."""
-
-    def __repr__(self) -> str:
-        return f"<{len(self)} values: {', '.join(sorted(self))}>"
 
 
 class QrveyProvider(GeneratedProvider):
@@ -153,8 +146,8 @@ class QrveyProvider(GeneratedProvider):
         return Call(
             endpoint=generate_widget_security_token,
             client_cls=Client,
-            kwargs=_Masked(body=body, x_api_key=api_key),
-            headers=_Masked({"x-api-key": api_key}),
+            kwargs=SecretMapping(body=body, x_api_key=api_key),
+            headers=SecretMapping({"x-api-key": api_key}),
             finish=_finish_widget,
         )
 
@@ -164,7 +157,7 @@ class QrveyProvider(GeneratedProvider):
         from anytoken_qrvey_client.models.admin_login_request import AdminLoginRequest
 
         body = AdminLoginRequest(username=request.credential("admin_username"), access_key=request.credential("admin_access_key"))
-        return Call(endpoint=admin_center_login, client_cls=Client, kwargs=_Masked(body=body), headers={}, finish=_finish_admin)
+        return Call(endpoint=admin_center_login, client_cls=Client, kwargs=SecretMapping(body=body), headers={}, finish=_finish_admin)
 
     # -- sandbox ------------------------------------------------------------------------------------
 

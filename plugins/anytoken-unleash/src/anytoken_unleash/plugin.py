@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import AuthenticationError, InvalidParameterError, NotFoundError, scrub
-from anytoken.provider import Call, GeneratedProvider, RevokeCall, error_for_response, expect, malformed
+from anytoken.provider import Call, GeneratedProvider, RevokeCall, SecretMapping, error_for_response, expect, given, malformed
 from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
@@ -40,13 +40,6 @@ NAME = "unleash"
 #: lifetime of a personal access token when ``expires_at`` is not given (Unleash requires an expiry)
 PAT_DEFAULT_LIFETIME = timedelta(days=30)
 _API_TOKEN_KINDS = ("backend", "frontend")
-
-
-class _Masked(dict[str, Any]):
-    """Keyword arguments / headers that carry a secret: the repr shows the keys only."""
-
-    def __repr__(self) -> str:
-        return f"<{len(self)} values: {', '.join(sorted(self))}>"
 
 
 def _api_token_params(kind: str) -> tuple[Param, ...]:
@@ -169,7 +162,7 @@ class UnleashProvider(GeneratedProvider):
         if problems:
             raise InvalidParameterError(problems, provider=request.provider, kind=request.kind)
         expires_at = params.get("expires_at")
-        headers = _Masked({"Authorization": request.credential("api_token")})
+        headers = SecretMapping({"Authorization": request.credential("api_token")})
         if project is not None:
             from anytoken_unleash_client.api.projects import create_project_api_token
             from anytoken_unleash_client.models.create_project_api_token_schema import CreateProjectApiTokenSchema
@@ -214,7 +207,7 @@ class UnleashProvider(GeneratedProvider):
         if expires_at is None:
             expires_at = datetime.now(UTC) + PAT_DEFAULT_LIFETIME
         body = CreatePatSchema(description=description, expires_at=expires_at)
-        headers = _Masked({"Authorization": request.credential("api_token")})
+        headers = SecretMapping({"Authorization": request.credential("api_token")})
         return Call(endpoint=create_pat, client_cls=Client, kwargs={"body": body}, headers=headers, finish=_finish_personal)
 
     # -- revocation ---------------------------------------------------------------------------------
@@ -225,7 +218,7 @@ class UnleashProvider(GeneratedProvider):
 
         _check_base_url(request)
         token = request.token
-        headers = _Masked({"Authorization": request.credential("api_token")})
+        headers = SecretMapping({"Authorization": request.credential("api_token")})
         if token.kind == "personal":
             from anytoken_unleash_client.api.personal_access_tokens import delete_pat
 
@@ -247,10 +240,10 @@ class UnleashProvider(GeneratedProvider):
         if isinstance(project, str) and project:
             from anytoken_unleash_client.api.projects import delete_project_api_token
 
-            return RevokeCall(delete_project_api_token, Client, _Masked({"project_id": project, "token": token.value}), headers)
+            return RevokeCall(delete_project_api_token, Client, SecretMapping({"project_id": project, "token": token.value}), headers)
         from anytoken_unleash_client.api.api_tokens import delete_api_token
 
-        return RevokeCall(delete_api_token, Client, _Masked({"token": token.value}), headers)
+        return RevokeCall(delete_api_token, Client, SecretMapping({"token": token.value}), headers)
 
     # -- sandbox ------------------------------------------------------------------------------------
 
@@ -276,11 +269,11 @@ def _default_name(request: TokenRequest) -> str:
     return f"anytoken-{request.kind}-{stamp}-{request.idempotency_key.replace('-', '')[:6]}"
 
 
-def _present(value: Any) -> Any:
-    """``value`` unless it is the generated client's UNSET marker (or None)."""
+def _given(value: Any) -> Any:
+    """``value``, or None when the generated client left it UNSET."""
     from anytoken_unleash_client.types import Unset
 
-    return None if isinstance(value, Unset) else value
+    return given(value, Unset)
 
 
 def _finish_api_token(request: TokenRequest, response: Any) -> Token:
@@ -302,14 +295,14 @@ def _finish_api_token(request: TokenRequest, response: Any) -> Token:
             request_id=err.request_id,
         )
     parsed = expect(request, response, ok=201)
-    secret = _present(getattr(parsed, "secret", None))
+    secret = _given(getattr(parsed, "secret", None))
     if not isinstance(secret, str) or not secret.strip():
         raise malformed(request, "lacks the token's secret", status)
-    expires_at = _present(parsed.expires_at)
+    expires_at = _given(parsed.expires_at)
     metadata: dict[str, Any] = {
         "tokenName": parsed.token_name,
         "type": parsed.type_,
-        "environment": _present(parsed.environment),
+        "environment": _given(parsed.environment),
         "projects": list(parsed.projects),
     }
     if request.params.get("project") is not None:
@@ -328,11 +321,11 @@ def _finish_personal(request: TokenRequest, response: Any) -> Token:
             "(user:<hex>) or use a user session; admin API tokens are refused",
         )
     parsed = expect(request, response, ok=201)
-    secret = _present(getattr(parsed, "secret", None))
+    secret = _given(getattr(parsed, "secret", None))
     if not isinstance(secret, str) or not secret.strip():
         raise malformed(request, "lacks the token's secret", status)
     metadata: dict[str, Any] = {"description": parsed.description}
-    user_id = _present(parsed.user_id)
+    user_id = _given(parsed.user_id)
     if user_id is not None:
         metadata["userId"] = user_id
     return Token.from_value(
