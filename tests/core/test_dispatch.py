@@ -66,7 +66,7 @@ def test_one_plain_implementation_is_called_directly() -> None:
     create, _ = registry.callers("alpha")
     assert isinstance(create, FirstResult)
     create(request=Request("alpha"))  # plans
-    create._subset = _no_pluggy  # type: ignore[misc]
+    create._subset = _no_pluggy  # type: ignore[assignment]
     token = create(request=Request("alpha"))
     assert token.value == "tok-alpha" and plugins["alpha"].calls == 2 and plugins["beta"].calls == 0
 
@@ -102,7 +102,7 @@ def test_a_wrapper_registered_after_the_callers_were_built_sees_every_call_and_c
     assert seen == ["alpha"]
     registry.pm.unregister(wrapper)
     create(request=Request("alpha"))  # back to the direct call
-    create._subset = _no_pluggy  # type: ignore[misc]
+    create._subset = _no_pluggy
     assert create(request=Request("alpha")).value == "tok-alpha" and seen == ["alpha"]
     assert plugins["alpha"].calls == 4
 

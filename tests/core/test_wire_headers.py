@@ -68,3 +68,12 @@ line = st.tuples(
 def test_any_block_reads_as_the_standard_librarys(lines: list[tuple[str, str, bytes, bytes]], end: bytes) -> None:
     block = b"".join(n.encode("latin-1") + s.encode() + v + e for n, s, v, e in lines) + end
     same(block)
+
+
+@given(st.lists(st.tuples(st.sampled_from([b"X-A", b"x-a", b"Content-Type", b"caf\xe9"]), st.binary(max_size=8)), max_size=6))
+def test_raw_header_pairs_read_as_their_latin1_text(pairs: list[tuple[bytes, bytes]]) -> None:
+    from anytoken._wire import WireHeaders
+
+    text = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in pairs]
+    assert WireHeaders.of_raw(pairs) == WireHeaders.of(text)
+    assert list(WireHeaders.of_raw(pairs).items()) == list(WireHeaders.of(text).items())
