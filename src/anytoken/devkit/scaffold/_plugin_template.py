@@ -203,7 +203,7 @@ class $class_name(GeneratedProvider):
         return Token.from_value(NAME, request.kind, value.strip(), expires_at=expires_at, metadata=metadata, raw=parsed)
 
     def sandbox(self) -> Iterable[SandboxProvider]:
-        from anytoken.devkit.scaffold.sandbox import sandbox_provider
+        from .sandbox import sandbox_provider
 
         return [sandbox_provider()]
 
