@@ -11,7 +11,8 @@ import pytest
 
 import anytoken
 from anytoken import CredentialField, ProviderInfo, Token, TokenKind
-from anytoken.plugins import FirstResult, Registry
+from anytoken._dispatch import FirstResult
+from anytoken.plugins import Registry
 
 
 class Provider:
