@@ -204,7 +204,7 @@ class $class_name(GeneratedProvider):
 
     @hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)
     def sandbox(self) -> Iterable[SandboxProvider]:
-        from anytoken.devkit.scaffold.sandbox import sandbox_provider
+        from .sandbox import sandbox_provider
 
         return [sandbox_provider()]
 
