@@ -42,8 +42,6 @@ from .declarations import ProviderInfo
 from .errors import AnytokenError, PluginError, ProviderConflictError, UnknownProviderError
 
 if TYPE_CHECKING:
-    from anytoken.devkit.sandbox.model import SandboxProvider
-
     from ._entry_points import FoundEntryPoint as EntryPoint
 
 __all__ = ["BUILTIN_PROVIDERS", "AnytokenPluginWarning", "PluginRecord", "Registry", "Selection", "default_registry", "registry_for"]
@@ -404,7 +402,7 @@ class Registry:
     # -- listing ------------------------------------------------------------------------------------
 
     def load_all(self) -> list[PluginRecord]:
-        """Load every allowed plugin (for listings and the sandbox), isolating failures."""
+        """Load every allowed plugin (for listings and the tooling's hooks), isolating failures."""
         out: list[PluginRecord] = []
         for name in sorted(self.records()):
             if all(r.status == "disabled" for r in self.records()[name]):
@@ -420,19 +418,6 @@ class Registry:
                         r.error = exc.message
             out.extend(self.records()[name])
         out.extend(r for r in self._explicit.values() if r not in out)
-        return out
-
-    def sandbox_providers(self) -> list[SandboxProvider]:
-        """Every loaded provider's sandbox emulation (broken contributions are skipped with a warning)."""
-        self.load_all()
-        out: list[SandboxProvider] = []
-        for impl in self.pm.hook.anytoken_sandbox_providers.get_hookimpls():
-            try:
-                out.extend(cast("Iterable[SandboxProvider]", impl.function()))
-            except Exception as exc:
-                if self.strict:
-                    raise PluginError(f"anytoken_sandbox_providers() raised {type(exc).__name__}: {exc}", plugin=impl.plugin_name) from exc
-                warnings.warn(f"anytoken: sandbox routes of {impl.plugin_name} skipped: {exc}", AnytokenPluginWarning, stacklevel=2)
         return out
 
     def providers(self) -> list[ProviderInfo]:
