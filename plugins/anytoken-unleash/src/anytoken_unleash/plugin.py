@@ -28,7 +28,17 @@ from typing import TYPE_CHECKING, Any
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import AuthenticationError, InvalidParameterError, NotFoundError, scrub
-from anytoken.provider import Call, GeneratedProvider, RevokeCall, SecretMapping, error_for_response, expect, given, malformed
+from anytoken.provider import (
+    Call,
+    GeneratedProvider,
+    RevokeCall,
+    SecretMapping,
+    error_for_response,
+    expect,
+    given,
+    hookimpl,
+    malformed,
+)
 from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
@@ -247,6 +257,7 @@ class UnleashProvider(GeneratedProvider):
 
     # -- sandbox ------------------------------------------------------------------------------------
 
+    @hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)
     def sandbox(self) -> Iterable[SandboxProvider]:
         from .sandbox import sandbox_provider
 
