@@ -238,7 +238,8 @@ class Client(CachingMixin, RevokingMixin):
             environment = str(clean[info.env_param])
         derived = info.base_url_from(clean) if info.base_url_from is not None and base_url is None else None
         url = derived or self._base_url(info, base_url, environment)
-        from ._http import HttpSession, check_base_url
+        from ._http import check_base_url
+        from ._http_session import HttpSession
 
         url = check_base_url(url, provider=info.name, allow_insecure_http=self.allow_insecure_http)
         creds = self._resolve_credentials(info, kind_info, credentials)
@@ -301,6 +302,7 @@ class Client(CachingMixin, RevokingMixin):
             names = _env_vars(request)
             memo[fast] = (request, names, _env_values(self.env, names))
         return request
+
     def _params_from_env(self, kind: TokenKind, params: Mapping[str, Any]) -> Mapping[str, Any]:
         """``params`` plus declared parameters read from their environment variables (``Param.env``)."""
         filled: dict[str, Any] | None = None
