@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ._call import check_timeout
 from ._revoke import RevokingMixin
 from ._secrets import Secret, fingerprint
 from .cache import CachingMixin
@@ -99,7 +100,8 @@ class Client(CachingMixin, RevokingMixin):
         cache: TokenCache | None = None,
         registry: Registry | None = None,
     ) -> None:
-        if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout < 3600:
+        check_timeout(timeout)
+        if timeout is None:
             raise InvalidParameterError([("timeout", "must be a number of seconds between 0 and 3600")])
         self.timeout = float(timeout)
         self.retry = check_retry(retry) or RetryPolicy()
@@ -406,7 +408,7 @@ class Client(CachingMixin, RevokingMixin):
         from .provider import forget_response
 
         policy = check_retry(retry) or self.retry
-        _check_timeout(timeout)
+        check_timeout(timeout)
         create, _ = self.registry.callers(request.provider)
         started = time.monotonic()
         deadline = started + policy.deadline if policy.deadline is not None else None
@@ -442,7 +444,7 @@ class Client(CachingMixin, RevokingMixin):
         from .provider import forget_response
 
         policy = check_retry(retry) or self.retry
-        _check_timeout(timeout)
+        check_timeout(timeout)
         _, acreate = self.registry.callers(request.provider)
         started = time.monotonic()
         deadline = started + policy.deadline if policy.deadline is not None else None
@@ -590,13 +592,6 @@ def _client_credentials(provider: str, value: Mapping[str, str] | str) -> dict[s
             [(f"credentials[{provider!r}]", f"must be a string or a mapping of credential fields, not {type(value).__name__}")]
         )
     return dict(value)
-
-
-def _check_timeout(timeout: float | None) -> None:
-    if timeout is None:
-        return
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout < 3600:
-        raise InvalidParameterError([("timeout", "must be a number of seconds between 0 and 3600")])
 
 
 def _created_but_unreadable(error: AnytokenError) -> bool:
