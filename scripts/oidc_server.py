@@ -25,23 +25,26 @@ Everything is removed on exit. Tests use :class:`OidcServer` directly (``with Oi
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+if str(Path(__file__).resolve().parent) not in sys.path:  # run directly, or loaded by path from a test
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _local_server  # the helpers shared with the other live-server script
+from _local_server import free_port as _free_port
+from _local_server import terminate as _terminate
 
 VERSION = os.environ.get("ANYTOKEN_OIDC_VERSION", "9.13.3")
 CACHE = Path(os.environ.get("ANYTOKEN_OIDC_CACHE", Path.home() / ".cache" / "anytoken" / "oidc-provider"))
@@ -52,58 +55,19 @@ FORBIDDEN_SCOPE = "api:admin"
 RESOURCE = "https://api.anytoken.test"
 
 
-class Unavailable(RuntimeError):
+class Unavailable(_local_server.Unavailable):
     """A real oidc-provider cannot be started here (no node/npm, install or start failure)."""
 
 
-def _log(msg: str) -> None:
-    print(f"[oidc_server] {msg}", file=sys.stderr, flush=True)
+_log = _local_server.log_to_stderr("oidc_server")
 
 
-def entry(cache: Path = CACHE, version: str = VERSION) -> Path:
-    return cache / version / "node_modules" / "oidc-provider" / "lib" / "index.js"
-
-
-def installed_version(cache: Path = CACHE, version: str = VERSION) -> str | None:
-    try:
-        return str(json.loads((cache / version / "node_modules" / "oidc-provider" / "package.json").read_text())["version"])
-    except (OSError, ValueError, KeyError):
-        return None
+PACKAGE = _local_server.NpmPackage("oidc-provider", "lib/index.js", {"name": "anytoken-oidc-runtime", "private": True, "type": "module"})
 
 
 def install(cache: Path = CACHE, version: str = VERSION, timeout: float = 600.0) -> Path:
     """``npm install oidc-provider@VERSION`` into ``cache/VERSION`` unless it is already there."""
-    if installed_version(cache, version) == version and entry(cache, version).exists():
-        return entry(cache, version)
-    npm = shutil.which("npm")
-    if not shutil.which("node") or not npm:
-        raise Unavailable("node and npm are needed to install oidc-provider (apt-get install nodejs npm)")
-    target = cache / version
-    target.mkdir(parents=True, exist_ok=True)
-    manifest = target / "package.json"
-    if not manifest.exists():
-        manifest.write_text(json.dumps({"name": "anytoken-oidc-runtime", "private": True, "type": "module"}) + "\n")
-    _log(f"installing oidc-provider@{version} into {target} (once; ~30 s)")
-    try:
-        proc = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--omit=dev", "--loglevel=error", f"oidc-provider@{version}"],
-            cwd=target,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired:
-        raise Unavailable(f"npm install oidc-provider@{version} took longer than {timeout:.0f} s") from None
-    if proc.returncode != 0 or installed_version(cache, version) != version:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        raise Unavailable(f"npm install oidc-provider@{version} failed: {' | '.join(tail)}")
-    return entry(cache, version)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return PACKAGE.install(cache, version, timeout=timeout, log=_log, unavailable=Unavailable)
 
 
 def _rsa_key() -> tuple[str, dict[str, Any]]:
@@ -137,9 +101,7 @@ class OidcServer:
     def start(cls, *, cache: Path = CACHE, version: str = VERSION, timeout: float = 60.0, port: int | None = None) -> OidcServer:
         """Install (if needed) and start; raises :class:`Unavailable` with the reason when it cannot."""
         t0 = time.monotonic()
-        node = shutil.which("node")
-        if not node:
-            raise Unavailable("node is not installed (apt-get install nodejs npm)")
+        node = _local_server.node_binary(Unavailable)
         lib = install(cache, version)
         port = port or _free_port()
         issuer = f"http://127.0.0.1:{port}"
@@ -173,22 +135,20 @@ class OidcServer:
         env = {**os.environ, "OIDC_PROVIDER_ENTRY": lib.as_uri(), "OIDC_CONFIG": json.dumps(config), "NODE_ENV": "production"}
         proc: subprocess.Popen[bytes] | None = None
         try:
-            with open(root / "oidc.log", "wb") as log:  # the child keeps its own descriptor
-                proc = subprocess.Popen([node, str(SERVER_JS)], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-            deadline = time.monotonic() + timeout
-            while True:
-                if proc.poll() is not None:
-                    tail = (root / "oidc.log").read_text(errors="replace")[-600:]
-                    raise Unavailable(f"oidc-provider exited with {proc.returncode}: {tail}")
-                with (
-                    contextlib.suppress(OSError),
-                    urllib.request.urlopen(issuer + "/.well-known/openid-configuration", timeout=2.0) as resp,
-                ):
-                    if resp.status == 200 and json.loads(resp.read()).get("issuer") == issuer:
-                        break
-                if time.monotonic() > deadline:
-                    raise Unavailable(f"oidc-provider did not answer its discovery document within {timeout:.0f} s")
-                time.sleep(0.1)
+
+            def ready() -> bool:
+                with urllib.request.urlopen(issuer + "/.well-known/openid-configuration", timeout=2.0) as resp:
+                    return resp.status == 200 and bool(json.loads(resp.read()).get("issuer") == issuer)
+
+            proc = _local_server.spawn_until_ready(
+                [node, str(SERVER_JS)],
+                env=env,
+                log_file=root / "oidc.log",
+                ready=ready,
+                timeout=timeout,
+                what="oidc-provider",
+                unavailable=Unavailable,
+            )
             server = cls(issuer, clients, root, proc)
             server.startup_seconds = time.monotonic() - t0
             return server
@@ -230,61 +190,22 @@ class OidcServer:
         self.stop()
 
 
-def _terminate(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-
-
-@contextlib.contextmanager
-def running(**kwargs: Any) -> Iterator[OidcServer]:
-    server = OidcServer.start(**kwargs)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "install", "check"])
-    parser.add_argument("--version", default=VERSION, help=f"oidc-provider version (default {VERSION})")
-    parser.add_argument("--cache", type=Path, default=CACHE, help=f"npm install location (default {CACHE})")
-    parser.add_argument("--port", type=int, default=None, help="HTTP port (default: a free one)")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "install":
-            print(install(args.cache, args.version))
-            return 0
-        if args.command == "check":
-            if not shutil.which("node") or not shutil.which("npm"):
-                raise Unavailable("node/npm missing")
-            print("ok")
-            return 0
-        stop = False
+    def serve(args: argparse.Namespace) -> None:
+        _local_server.serve_in_foreground(lambda: OidcServer.start(cache=args.cache, version=args.version, port=args.port), _log, "it")
 
-        def on_signal(signum: int, frame: object) -> None:
-            nonlocal stop
-            stop = True
-
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
-        with running(cache=args.cache, version=args.version, port=args.port) as server:
-            for name, value in server.env().items():
-                print(f"{name}={value}", flush=True)
-            _log(f"ready in {server.startup_seconds:.1f} s; Ctrl-C (or SIGTERM) stops it")
-            while not stop:
-                time.sleep(0.2)
-        return 0
-    except Unavailable as exc:
-        print(f"oidc_server: {exc}", file=sys.stderr)
-        return 1
+    return _local_server.command_line(
+        argv,
+        doc=__doc__,
+        package="oidc-provider",
+        version=VERSION,
+        cache=CACHE,
+        install=install,
+        check=lambda: None,
+        serve=serve,
+        unavailable=Unavailable,
+        name="oidc_server",
+    )
 
 
 if __name__ == "__main__":

@@ -25,20 +25,19 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import sysconfig
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from _pipeline.errors import PipelineError, UsageError
 from _pipeline.pins import check_pins
 from _pipeline.trees import compare_trees, replace_tree, tree_digest
+
+# subprocess, tempfile and concurrent.futures are imported where a client is generated: the no-op run
+# (every fingerprint matches) never needs them
 
 # Bump when this script changes anything that affects the generated output
 # (generator flags, stamp format, post-processing): every client regenerates.
@@ -49,9 +48,9 @@ TOOLCHAIN = ("openapi-python-client", "ruff")
 PINS_FILE = Path("scripts", "requirements-generator.txt")
 
 
-@dataclass(frozen=True)
-class Provider:
-    """One spec and the client generated from it."""
+class Provider(NamedTuple):
+    """One spec and the client generated from it (a NamedTuple: dataclasses would import inspect, ~10 % of a
+    no-op run)."""
 
     name: str
     root: Path
@@ -241,6 +240,8 @@ def generate_tree(provider: Provider, doc: Any, fp: str, versions: dict[str, str
         str(provider.templates),
         "--fail-on-warning",
     ]
+    import subprocess
+
     result = subprocess.run(command, capture_output=True, text=True, env=_tool_env(), check=False)
     if result.returncode != 0 or not out.is_dir():
         raise PipelineError(f"{provider.rel(provider.spec)}: openapi-python-client failed: {_condense(result.stdout + result.stderr)}")
@@ -272,6 +273,8 @@ def regenerate(provider: Provider, doc: Any, fp: str, versions: dict[str, str]) 
 
     previous = read_stamp(provider.output).get("operations", {})
     provider.output.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
     workdir = Path(tempfile.mkdtemp(prefix=f".regen-{provider.name}-", dir=provider.output.parent))
     try:
         tree = generate_tree(provider, doc, fp, versions, workdir)
@@ -283,6 +286,8 @@ def regenerate(provider: Provider, doc: Any, fp: str, versions: dict[str, str]) 
 
 def check(provider: Provider, doc: Any, fp: str, versions: dict[str, str]) -> list[str]:
     """Generate into a scratch directory and list how the committed tree differs."""
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix=f"anytoken-check-{provider.name}-") as scratch:
         tree = generate_tree(provider, doc, fp, versions, Path(scratch))
         return compare_trees(tree, provider.output)
@@ -343,6 +348,8 @@ def _parallel(providers: list[Provider], work: Callable[[Provider], list[str]]) 
             return work(provider)
         except PipelineError as exc:
             return str(exc)
+
+    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=max(1, min(len(providers), os.cpu_count() or 1))) as pool:
         return list(zip(providers, pool.map(guarded, providers), strict=True))

@@ -30,17 +30,21 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+
+if str(Path(__file__).resolve().parent) not in sys.path:  # run directly, or loaded by path from a test
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _local_server  # the helpers shared with the other live-server script
+from _local_server import free_port as _free_port
+from _local_server import terminate as _terminate
 
 VERSION = os.environ.get("ANYTOKEN_UNLEASH_VERSION", "8.2.0")
 CACHE = Path(os.environ.get("ANYTOKEN_UNLEASH_CACHE", Path.home() / ".cache" / "anytoken" / "unleash"))
@@ -48,58 +52,22 @@ ADMIN_USER = "admin"
 ADMIN_PASSWORD = "unleash4all"  # Unleash's documented default for a fresh instance
 
 
-class Unavailable(RuntimeError):
+class Unavailable(_local_server.Unavailable):
     """A real Unleash cannot be started here (no node/npm, no PostgreSQL, install or start failure)."""
 
 
-def _log(msg: str) -> None:
-    print(f"[unleash_server] {msg}", file=sys.stderr, flush=True)
+_log = _local_server.log_to_stderr("unleash_server")
 
 
 # -- install ----------------------------------------------------------------------------------------
 
 
-def server_entry(cache: Path = CACHE, version: str = VERSION) -> Path:
-    return cache / version / "node_modules" / "unleash-server" / "dist" / "server.js"
-
-
-def installed_version(cache: Path = CACHE, version: str = VERSION) -> str | None:
-    pkg = cache / version / "node_modules" / "unleash-server" / "package.json"
-    try:
-        return str(json.loads(pkg.read_text())["version"])
-    except (OSError, ValueError, KeyError):
-        return None
+PACKAGE = _local_server.NpmPackage("unleash-server", "dist/server.js", {"name": "anytoken-unleash-runtime", "private": True}, "~30-60 s")
 
 
 def install(cache: Path = CACHE, version: str = VERSION, timeout: float = 600.0) -> Path:
     """``npm install unleash-server@VERSION`` into ``cache/VERSION`` unless it is already there."""
-    if installed_version(cache, version) == version and server_entry(cache, version).exists():
-        return server_entry(cache, version)
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        raise Unavailable("node and npm are needed to install unleash-server (apt-get install nodejs npm)")
-    target = cache / version
-    target.mkdir(parents=True, exist_ok=True)
-    manifest = target / "package.json"
-    if not manifest.exists():
-        manifest.write_text(json.dumps({"name": "anytoken-unleash-runtime", "private": True}) + "\n")
-    _log(f"installing unleash-server@{version} into {target} (once; ~30-60 s)")
-    started = time.monotonic()
-    try:
-        proc = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--omit=dev", "--loglevel=error", f"unleash-server@{version}"],
-            cwd=target,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired:
-        raise Unavailable(f"npm install unleash-server@{version} took longer than {timeout:.0f} s") from None
-    if proc.returncode != 0 or installed_version(cache, version) != version:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        raise Unavailable(f"npm install unleash-server@{version} failed: {' | '.join(tail)}")
-    _log(f"installed in {time.monotonic() - started:.1f} s")
-    return server_entry(cache, version)
+    return PACKAGE.install(cache, version, timeout=timeout, log=_log, unavailable=Unavailable)
 
 
 # -- PostgreSQL -------------------------------------------------------------------------------------
@@ -113,12 +81,6 @@ def _pg_bin(name: str) -> str:
     if candidates:
         return str(candidates[0])
     raise Unavailable(f"PostgreSQL's {name} was not found (apt-get install postgresql)")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class _Postgres:
@@ -198,9 +160,7 @@ class UnleashServer:
     def start(cls, *, cache: Path = CACHE, version: str = VERSION, timeout: float = 180.0, port: int | None = None) -> UnleashServer:
         """Install (if needed) and start; raises :class:`Unavailable` with the reason when it cannot."""
         t0 = time.monotonic()
-        node = shutil.which("node")
-        if not node:
-            raise Unavailable("node is not installed (apt-get install nodejs npm)")
+        node = _local_server.node_binary(Unavailable)
         _pg_bin("initdb")  # fail early, before a long install, when PostgreSQL is missing
         entry = install(cache, version)
         root = Path(tempfile.mkdtemp(prefix="anytoken-unleash-"))
@@ -224,27 +184,25 @@ class UnleashServer:
                 "CHECK_VERSION": "false",
                 "SEND_TELEMETRY": "false",
             }
-            with open(root / "unleash.log", "wb") as log:  # the child keeps its own descriptor
-                proc = subprocess.Popen(
-                    [node, str(entry)], cwd=entry.parent, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-                )
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + timeout
-            while True:
-                if proc.poll() is not None:
-                    tail = (root / "unleash.log").read_text(errors="replace")[-600:]
-                    raise Unavailable(f"unleash-server exited with {proc.returncode}: {tail}")
-                try:
-                    status, _ = _get(url + "/health", timeout=2.0)
-                    if status == 200:
-                        status, _ = _get(url + "/api/admin/projects", {"Authorization": api_token})
-                        if status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise Unavailable(f"unleash-server was not healthy within {timeout:.0f} s")
-                time.sleep(0.25)
+
+            def ready() -> bool:
+                return (
+                    _get(url + "/health", timeout=2.0)[0] == 200
+                    and _get(url + "/api/admin/projects", {"Authorization": api_token})[0] == 200
+                )
+
+            proc = _local_server.spawn_until_ready(
+                [node, str(entry)],
+                cwd=entry.parent,
+                env=env,
+                log_file=root / "unleash.log",
+                ready=ready,
+                timeout=timeout,
+                what="unleash-server",
+                unavailable=Unavailable,
+                poll=0.25,
+            )
             server = cls(url, api_token, None, root, pg, proc)
             server.pat = server._make_pat()
             server.startup_seconds = time.monotonic() - t0
@@ -297,64 +255,32 @@ class UnleashServer:
         self.stop()
 
 
-def _terminate(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-
-
-@contextlib.contextmanager
-def running(**kwargs: object) -> Iterator[UnleashServer]:
-    server = UnleashServer.start(**kwargs)  # type: ignore[arg-type]
-    try:
-        yield server
-    finally:
-        server.stop()
+def _check_postgres() -> None:
+    _pg_bin("initdb")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "install", "check"])
-    parser.add_argument("--version", default=VERSION, help=f"unleash-server version (default {VERSION})")
-    parser.add_argument("--cache", type=Path, default=CACHE, help=f"npm install location (default {CACHE})")
-    parser.add_argument("--port", type=int, default=None, help="HTTP port (default: a free one)")
-    parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for /health")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "install":
-            print(install(args.cache, args.version))
-            return 0
-        if args.command == "check":
-            if not shutil.which("node") or not shutil.which("npm"):
-                raise Unavailable("node/npm missing")
-            _pg_bin("initdb")
-            print("ok")
-            return 0
-        stop = False
-
-        def on_signal(signum: int, frame: object) -> None:
-            nonlocal stop
-            stop = True
-
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
-        with running(cache=args.cache, version=args.version, port=args.port, timeout=args.timeout) as server:
-            for name, value in server.env().items():
-                print(f"{name}={value}", flush=True)
-            _log(f"ready in {server.startup_seconds:.1f} s; Ctrl-C (or SIGTERM) stops Unleash and PostgreSQL")
-            while not stop:
-                time.sleep(0.2)
+    def serve(args: argparse.Namespace) -> None:
+        _local_server.serve_in_foreground(
+            lambda: UnleashServer.start(cache=args.cache, version=args.version, port=args.port, timeout=args.timeout),
+            _log,
+            "Unleash and PostgreSQL",
+        )
         _log("stopped")
-        return 0
-    except Unavailable as exc:
-        print(f"unleash_server: {exc}", file=sys.stderr)
-        return 1
+
+    return _local_server.command_line(
+        argv,
+        doc=__doc__,
+        package="unleash-server",
+        version=VERSION,
+        cache=CACHE,
+        install=install,
+        check=_check_postgres,
+        serve=serve,
+        unavailable=Unavailable,
+        name="unleash_server",
+        extra=lambda parser: parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for /health"),
+    )
 
 
 if __name__ == "__main__":

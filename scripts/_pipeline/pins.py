@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from importlib import metadata
+import sys
 from pathlib import Path
 
 from .errors import PipelineError
@@ -26,11 +26,48 @@ def read_pins(path: Path) -> dict[str, str]:
 
 
 def installed_version(name: str) -> str | None:
-    """The installed version of a distribution, or ``None``."""
+    """The installed version of a distribution, or ``None``: what ``importlib.metadata.version`` answers.
+
+    The common case (a ``<name>-<version>.dist-info`` folder on ``sys.path``) is read directly: importing
+    ``importlib.metadata`` costs more than a no-op regeneration's whole work. Anything else (an egg, a
+    zip, no such folder) asks ``importlib.metadata`` itself.
+    """
+    found = _dist_info_version(name)
+    if found is not None:
+        return found
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return None
+
+
+def _dist_info_version(name: str) -> str | None:
+    """The ``Version:`` of the first ``*.dist-info`` on ``sys.path`` whose name normalizes to ``name``
+    (importlib.metadata's search order: ``sys.path`` entries in order), or ``None``."""
+    wanted = _normalize(name)
+    for entry in sys.path:
+        try:
+            names = sorted(p.name for p in Path(entry or ".").iterdir() if p.name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+        for folder in names:
+            if _normalize(folder.split("-", 1)[0].removesuffix(".dist-info").removesuffix(".egg-info")) != wanted:
+                continue
+            if not folder.endswith(".dist-info"):
+                return None  # an egg-info: let importlib.metadata read it
+            try:
+                text = (Path(entry or ".") / folder / "METADATA").read_text(encoding="utf-8")
+            except OSError:
+                return None
+            for line in text.splitlines():
+                if line.startswith("Version:"):
+                    return line.split(":", 1)[1].strip()
+                if not line:
+                    break
+            return None
+    return None
 
 
 def check_pins(path: Path, required: tuple[str, ...]) -> dict[str, str]:

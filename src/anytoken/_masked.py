@@ -28,10 +28,12 @@ def _scrub(text: str, secrets: tuple[str, ...]) -> str:
 
 def masked(value: Any, secrets: tuple[str, ...] | list[str]) -> Any:
     """``value`` itself when it is plain data (str, numbers, dates, enums), else a :class:`Masked` view."""
-    if isinstance(value, _PLAIN) or type(value).__name__ == "Unset":
+    cls = type(value)
+    if cls is not Masked and (isinstance(value, _PLAIN) or cls.__name__ == "Unset"):
+        # (a Masked view first: isinstance against _PLAIN would ask its __class__ property once per type)
         return value
     usable = tuple(sorted({s for s in secrets if isinstance(s, str) and len(s) >= 4}, key=len, reverse=True))
-    if isinstance(value, Masked):
+    if cls is Masked:
         inner, known = object.__getattribute__(value, "_target"), object.__getattribute__(value, "_secrets")
         return Masked(inner, tuple(sorted({*known, *usable}, key=len, reverse=True)))
     return Masked(value, usable)

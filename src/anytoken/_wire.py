@@ -15,6 +15,7 @@ Bodies are encoded byte-for-byte as httpx 0.28 encodes them: JSON compact (``sep
 
 from __future__ import annotations
 
+import functools
 import json as jsonlib
 import os
 import re
@@ -61,6 +62,17 @@ class WireHeaders(dict[str, str]):
         return f"WireHeaders({sorted(self)!r})"
 
     @classmethod
+    def of_raw(cls, pairs: Iterable[tuple[bytes, bytes]]) -> WireHeaders:
+        """:meth:`of` for raw header bytes (aiohttp's ``raw_headers``), each decoded as latin-1."""
+        out = cls()
+        for raw_name, raw_value in pairs:
+            key, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+            if dict.__contains__(out, key):
+                value = dict.__getitem__(out, key) + ", " + value
+            dict.__setitem__(out, key, value)
+        return out
+
+    @classmethod
     def of(cls, pairs: Iterable[tuple[str, str]]) -> WireHeaders:
         out = cls()
         for name, value in pairs:
@@ -69,6 +81,24 @@ class WireHeaders(dict[str, str]):
                 value = dict.__getitem__(out, key) + ", " + value
             dict.__setitem__(out, key, value)
         return out
+
+
+@functools.lru_cache(maxsize=64)
+def _charset(ctype: str) -> str:
+    """The text encoding a Content-Type names (utf-8 when it names none or an unknown one); a provider sends
+    the same few values, so the answer is kept (the codec lookup is most of its cost)."""
+    if "charset" not in ctype.lower():
+        return "utf-8"
+    for part in ctype.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip("\"'")
+            try:
+                "".encode(charset)
+            except LookupError:
+                return "utf-8"
+            return charset
+    return "utf-8"
 
 
 class WireResponse:
@@ -90,19 +120,7 @@ class WireResponse:
 
     @property
     def encoding(self) -> str:
-        ctype = self.headers.get("content-type") or ""
-        if "charset" not in ctype.lower():
-            return "utf-8"
-        for part in ctype.split(";")[1:]:
-            key, _, value = part.partition("=")
-            if key.strip().lower() == "charset":
-                charset = value.strip().strip("\"'")
-                try:
-                    "".encode(charset)
-                except LookupError:
-                    return "utf-8"
-                return charset
-        return "utf-8"
+        return _charset(self.headers.get("content-type") or "")
 
     @property
     def is_success(self) -> bool:

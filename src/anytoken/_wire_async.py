@@ -141,11 +141,10 @@ class AsyncWireClient(WireBase):
                     resp.close()
                     raise ResponseTooLargeError(self._limit)
                 content = await resp.read() if length is not None else await self._capped(resp, deadline)
-                pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.raw_headers]
+                out = WireHeaders.of_raw(resp.raw_headers)
                 status = resp.status
             finally:
                 resp.release()
-        out = WireHeaders.of(pairs)
         coding = out.get("content-encoding")
         if coding:
             content = decode_content(content, coding, self._limit)

@@ -2,7 +2,7 @@
 
 One :class:`WireClient` serves one pool of :class:`~anytoken._http.HttpPools` (one base URL and header set).
 Per request it writes one pre-encoded header block and the body, and reads the answer with
-``http.client.HTTPResponse`` (the standard library's parser); no httpx object is built. Guarantees (tested
+``http.client.HTTPResponse`` (the standard library's parser; plain header blocks without the email package); no httpx object is built. Guarantees (tested
 in ``tests/core/test_wire.py`` and by the fault matrix on both paths):
 
 * **timeouts**: the attempt's phase timeout (``call_timeout`` or the client's) for connect, TLS handshake,
@@ -23,6 +23,7 @@ in ``tests/core/test_wire.py`` and by the fault matrix on both paths):
 from __future__ import annotations
 
 import http.client
+import re
 import select
 import socket
 import ssl
@@ -61,6 +62,104 @@ def _usable(sock: socket.socket) -> bool:
         return not poller.poll(0)
     except (OSError, ValueError):
         return False
+
+
+#: a header name as the email parser behind ``http.client.parse_headers`` accepts it (printable, no space or ":")
+_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+")
+
+
+class _Headers:
+    """What ``HTTPResponse`` and this client read of ``http.client.HTTPMessage``, for plain header blocks."""
+
+    __slots__ = ("_first", "_pairs")
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self._pairs = pairs
+        first: dict[str, str] = {}
+        for name, value in pairs:
+            first.setdefault(name.lower(), value)
+        self._first = first
+
+    def get(self, name: str, failobj: Any = None) -> Any:
+        return self._first.get(name.lower(), failobj)
+
+    def get_all(self, name: str, failobj: Any = None) -> Any:
+        key = name.lower()
+        return [v for n, v in self._pairs if n.lower() == key] or failobj
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._pairs)
+
+
+def _parse_headers(fp: Any) -> Any:
+    """``http.client.parse_headers``, without the email package when every line is a plain ``name: value``.
+
+    The same limits (``http.client._read_headers``: line length, header count) and the same names and values
+    as the email parser gives (value: leading spaces/tabs and the line ending removed); a folded line, a bare
+    CR, a name the email parser would not take or a block cut short goes to ``parse_headers``'s own parser.
+    """
+    lines = http.client._read_headers(fp)  # type: ignore[attr-defined]
+    pairs: list[tuple[str, str]] = []
+    for raw in lines[:-1]:
+        line = raw.decode("iso-8859-1")
+        if line[-2:] == "\r\n":
+            line = line[:-2]
+        elif line[-1:] == "\n":
+            line = line[:-1]
+        else:
+            pairs = []
+            break
+        name, sep, value = line.partition(":")
+        if not sep or "\r" in value or _NAME.fullmatch(name) is None:
+            break
+        pairs.append((name, value.lstrip(" \t")))
+    else:
+        return _Headers(pairs)
+    import email.parser
+
+    return email.parser.Parser(_class=http.client.HTTPMessage).parsestr(b"".join(lines).decode("iso-8859-1"))
+
+
+class _Response(http.client.HTTPResponse):
+    """``http.client.HTTPResponse`` whose ``begin`` reads the header block with :func:`_parse_headers`
+    (the rest of ``begin`` as the standard library's, which reads ``self.headers`` only through ``get``)."""
+
+    def begin(self) -> None:
+        if self.headers is not None:
+            return
+        while True:
+            version, status, reason = self._read_status()
+            if status != http.client.CONTINUE:
+                break
+            http.client._read_headers(self.fp)
+        self.code = self.status = status
+        self.reason = reason.strip()
+        if version in ("HTTP/1.0", "HTTP/0.9"):
+            self.version = 10
+        elif version.startswith("HTTP/1."):
+            self.version = 11
+        else:
+            raise http.client.UnknownProtocol(version)
+        self.headers = self.msg = _parse_headers(self.fp)
+        tr_enc = self.headers.get("transfer-encoding")
+        self.chunked = bool(tr_enc and tr_enc.lower() == "chunked")
+        if self.chunked:
+            self.chunk_left = None
+        self.will_close = self._check_close()
+        self.length = None
+        length = self.headers.get("content-length")
+        if length and not self.chunked:
+            try:
+                self.length = int(length)
+            except ValueError:
+                self.length = None
+            else:
+                if self.length < 0:
+                    self.length = None
+        if status in (http.client.NO_CONTENT, http.client.NOT_MODIFIED) or 100 <= status < 200 or self._method == "HEAD":
+            self.length = 0
+        if not self.will_close and not self.chunked and self.length is None:
+            self.will_close = True
 
 
 class WireClient(WireBase):
@@ -164,7 +263,7 @@ class WireClient(WireBase):
             raise httpx.WriteTimeout("write timed out") from None
         except OSError as exc:
             raise httpx.WriteError(f"the connection failed while sending ({type(exc).__name__})") from None
-        resp = http.client.HTTPResponse(sock, method=method)
+        resp = _Response(sock, method=method)
         try:
             try:
                 sock.settimeout(left(seconds, deadline))

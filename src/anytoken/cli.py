@@ -2,8 +2,15 @@
 
 ``anytoken providers`` · ``anytoken create PROVIDER [--kind K] [--PARAM VALUE ...] [--json]`` ·
 ``anytoken token PROVIDER ...`` · ``anytoken cache list|clear`` · ``anytoken revoke -`` (``_cli_tokens``) ·
-``anytoken sandbox`` · ``anytoken demo``. Errors print one line on stderr, never a traceback nor a
-secret; the exit code is 2 for usage errors and 1 for provider failures.
+and the commands other distributions add through the ``anytoken.commands`` entry-point group (the devkit's
+``anytoken sandbox`` · ``anytoken demo`` · ``anytoken new-plugin``: the runtime names no tooling module). Errors
+print one line on stderr, never a traceback nor a secret; the exit code is 2 for usage errors and 1 for provider
+failures.
+
+An ``anytoken.commands`` entry point is named like its subcommand; its object has ``help`` (one line for
+``anytoken --help``) and ``main(argv, parser_class) -> int`` (the arguments after the name; ``parser_class``'s
+``error`` raises a one-line :class:`~anytoken.errors.UsageError`). Reading the group imports nothing; an
+entry point is loaded when its command runs, or for ``anytoken --help``.
 """
 
 from __future__ import annotations
@@ -12,18 +19,29 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, cast
 
 from ._cli_params import RULES, provider_params
 from ._cli_params import print_table as _print_table
 from .errors import AnytokenError, UsageError
 
 if TYPE_CHECKING:
+    from ._entry_points import FoundEntryPoint
     from .declarations import Param
 
-__all__ = ["main"]
+__all__ = ["COMMAND_GROUP", "main"]
 
 PROG = "anytoken"
+COMMAND_GROUP = "anytoken.commands"
+_CORE_COMMANDS = ("providers", "create", "token", "cache", "revoke")
+
+
+class Command(Protocol):
+    """What an ``anytoken.commands`` entry point names."""
+
+    help: str
+
+    def main(self, argv: list[str], parser_class: type[argparse.ArgumentParser]) -> int: ...
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,7 +62,32 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-def _build_parser() -> _Parser:
+def _extension_points() -> dict[str, FoundEntryPoint]:
+    """The ``anytoken.commands`` entry points by name (the first distribution on sys.path wins; core names are kept)."""
+    from ._entry_points import scan
+
+    out: dict[str, FoundEntryPoint] = {}
+    for ep in scan(COMMAND_GROUP):
+        if ep.name not in _CORE_COMMANDS:
+            out.setdefault(ep.name, ep)
+    return out
+
+
+def _load_command(ep: FoundEntryPoint) -> Command:
+    try:
+        command = ep.load()
+    except ImportError as exc:
+        raise UsageError(f"command {ep.name!r} ({ep.distribution}) cannot be loaded: {exc}") from None
+    if not callable(getattr(command, "main", None)):
+        raise UsageError(f"command {ep.name!r} ({ep.distribution}) is not an anytoken command (no main)")
+    return cast("Command", command)
+
+
+def _extensions() -> dict[str, Command]:
+    return {name: _load_command(ep) for name, ep in _extension_points().items()}
+
+
+def _build_parser(extensions: dict[str, Command] | None = None) -> _Parser:
     parser = _Parser(prog=PROG, description="Mint access tokens from any provider through one call.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     p = sub.add_parser("providers", help="list installed providers, their kinds, parameters and env vars")
@@ -66,10 +109,8 @@ def _build_parser() -> _Parser:
     sub.add_parser("token", help="print a token from the encrypted cache your shells share (mint only when none is fresh)", add_help=False)
     sub.add_parser("cache", help="list (masked) or clear the token cache of `anytoken token`", add_help=False)
     sub.add_parser("revoke", help="revoke a token read from stdin: anytoken create unleash --json | anytoken revoke -", add_help=False)
-    sub.add_parser("sandbox", help="serve the local provider emulator on 127.0.0.1", add_help=False)
-    d = sub.add_parser("demo", help="start the sandbox and mint one token of every installed provider and kind")
-    d.add_argument("--json", action="store_true")
-    sub.add_parser("new-plugin", help="scaffold a provider plugin distribution from an OpenAPI spec", add_help=False)
+    for name, command in (extensions or {}).items():
+        sub.add_parser(name, help=str(getattr(command, "help", "")), add_help=False)
     return parser
 
 
@@ -95,25 +136,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
-    if argv and argv[0] == "sandbox":
-        from anytoken.devkit.sandbox import main as sandbox_main
-
-        return sandbox_main(argv[1:], parser_class=_Parser)
     if argv and argv[0] in ("token", "cache", "revoke"):
         from ._cli_tokens import run
 
         return run(argv, _Parser)
-    if argv and argv[0] == "new-plugin":
-        from anytoken.devkit.scaffold import main as scaffold_main
-
-        return int(scaffold_main(argv[1:]))
+    extensions: dict[str, Command] | None = None
+    if not argv or argv[0] not in _CORE_COMMANDS:
+        points = _extension_points()
+        if argv and argv[0] in points:
+            return int(_load_command(points[argv[0]]).main(argv[1:], _Parser))
+        extensions = _extensions()  # for the help and the "choose a command" errors
     if len(argv) >= 2 and argv[0] == "create" and not argv[1].startswith("-") and ("-h" in argv or "--help" in argv):
         return _create_help(argv[1])
-    parser = _build_parser()
+    parser = _build_parser(extensions)
     args, rest = parser.parse_known_args(argv)
     if args.command is None:
         if argv:
-            parser.error("choose a command: providers, create, token, cache, revoke, sandbox, demo or new-plugin")
+            names = [*_CORE_COMMANDS, *(extensions or {})]
+            parser.error(f"choose a command: {', '.join(names[:-1])} or {names[-1]}")
         parser.print_help()
         return 2
     if args.command != "create" and rest:
@@ -122,10 +162,6 @@ def _run(argv: list[str]) -> int:
         return _providers(args.json, args.all)
     if args.command == "create":
         return _create(args, rest)
-    if args.command == "demo":
-        from anytoken.devkit.demo import run_demo
-
-        return run_demo(json_output=args.json)
     parser.error(f"unknown command {args.command!r}")
 
 

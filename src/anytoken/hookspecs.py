@@ -1,8 +1,9 @@
 """The hooks of anytoken (pluggy project name ``anytoken``).
 
 A provider plugin implements :func:`anytoken_providers` (declare, cheaply), :func:`create_token` and
-:func:`acreate_token` (mint), and optionally :func:`anytoken_sandbox_providers` (emulate). Any plugin may
-implement :func:`anytoken_audit` to receive one event per mint attempt.
+:func:`acreate_token` (mint). Any plugin may implement :func:`anytoken_audit` to receive one event per mint
+attempt. The tooling's hooks (the sandbox's ``anytoken_sandbox_providers``) are specified by the devkit in
+:mod:`anytoken.devkit.hookspecs`, never here: the runtime knows nothing of the tooling (docs/hooks.md).
 
 A plugin may implement :func:`revoke_token` and :func:`arevoke_token` to revoke what it minted.
 
@@ -20,8 +21,6 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from anytoken.devkit.sandbox import SandboxProvider
-
     from .audit import AuditEvent
     from .declarations import ProviderInfo
     from .tokens import RevokeRequest, Token, TokenRequest
@@ -89,17 +88,6 @@ def arevoke_token(request: RevokeRequest) -> Awaitable[bool] | None:
     :param request: as for :func:`revoke_token`.
     :return: an awaitable (a coroutine) resolving to ``True``, or ``None`` when the token is not this
         plugin's or cannot be revoked. The coroutine must do its I/O on ``request.http``'s async client.
-    """
-    raise NotImplementedError
-
-
-@hookspec
-def anytoken_sandbox_providers() -> Iterable[SandboxProvider]:
-    """Contribute routes (and seed data) to the local sandbox emulator.
-
-    Import the emulation code inside the hookimpl so that normal calls never load it.
-
-    :return: one :class:`~anytoken.devkit.sandbox.SandboxProvider` per provider this plugin emulates.
     """
     raise NotImplementedError
 

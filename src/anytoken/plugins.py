@@ -37,12 +37,11 @@ import attrs
 import pluggy
 
 from . import hookspecs
+from ._dispatch import FirstResult
 from .declarations import ProviderInfo
 from .errors import AnytokenError, PluginError, ProviderConflictError, UnknownProviderError
 
 if TYPE_CHECKING:
-    from anytoken.devkit.sandbox.model import SandboxProvider
-
     from ._entry_points import FoundEntryPoint as EntryPoint
 
 __all__ = ["BUILTIN_PROVIDERS", "AnytokenPluginWarning", "PluginRecord", "Registry", "Selection", "default_registry", "registry_for"]
@@ -157,6 +156,7 @@ class Registry:
         self.choices: dict[str, str] = dict(selection.choices)
         self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
+        self._untraced = getattr(self.pm, "_inner_hookexec", None)  # pluggy's _multicall until tracing wraps it
         self._lock = threading.RLock()
         self._records: dict[str, list[PluginRecord]] | None = None
         self._resolved: dict[str, PluginRecord] = {}
@@ -375,8 +375,8 @@ class Registry:
             rec = self.record(provider)
             others = [r.plugin for r in self._loaded() if r.plugin is not None and r.plugin is not rec.plugin]
             callers = (
-                self.pm.subset_hook_caller("create_token", others),
-                self.pm.subset_hook_caller("acreate_token", others),
+                FirstResult(self.pm, "create_token", others, self._untraced),
+                FirstResult(self.pm, "acreate_token", others, self._untraced),
             )
             self._callers[provider] = callers
         return callers
@@ -387,7 +387,7 @@ class Registry:
         if caller is None:
             rec = self.record(provider)
             others = [r.plugin for r in self._loaded() if r.plugin is not None and r.plugin is not rec.plugin]
-            caller = self.pm.subset_hook_caller(hook, others)
+            caller = FirstResult(self.pm, hook, others, self._untraced)
             self._hook_callers[(provider, hook)] = caller
         return caller
 
@@ -402,7 +402,7 @@ class Registry:
     # -- listing ------------------------------------------------------------------------------------
 
     def load_all(self) -> list[PluginRecord]:
-        """Load every allowed plugin (for listings and the sandbox), isolating failures."""
+        """Load every allowed plugin (for listings and the tooling's hooks), isolating failures."""
         out: list[PluginRecord] = []
         for name in sorted(self.records()):
             if all(r.status == "disabled" for r in self.records()[name]):
@@ -418,19 +418,6 @@ class Registry:
                         r.error = exc.message
             out.extend(self.records()[name])
         out.extend(r for r in self._explicit.values() if r not in out)
-        return out
-
-    def sandbox_providers(self) -> list[SandboxProvider]:
-        """Every loaded provider's sandbox emulation (broken contributions are skipped with a warning)."""
-        self.load_all()
-        out: list[SandboxProvider] = []
-        for impl in self.pm.hook.anytoken_sandbox_providers.get_hookimpls():
-            try:
-                out.extend(cast("Iterable[SandboxProvider]", impl.function()))
-            except Exception as exc:
-                if self.strict:
-                    raise PluginError(f"anytoken_sandbox_providers() raised {type(exc).__name__}: {exc}", plugin=impl.plugin_name) from exc
-                warnings.warn(f"anytoken: sandbox routes of {impl.plugin_name} skipped: {exc}", AnytokenPluginWarning, stacklevel=2)
         return out
 
     def providers(self) -> list[ProviderInfo]:

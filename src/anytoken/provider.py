@@ -35,8 +35,6 @@ from .hookspecs import hookimpl
 from .tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
-    from anytoken.devkit.sandbox.model import SandboxProvider
-
     from .declarations import ProviderInfo
 
 __all__ = [
@@ -46,6 +44,7 @@ __all__ = [
     "error_for_response",
     "expect",
     "forget_response",
+    "hookimpl",
     "invalid_credential",
     "invalid_param",
     "parse_retry_after",
@@ -284,7 +283,8 @@ def _unparsable(request: AnyRequest, exc: Exception) -> ProviderError:
 
 class GeneratedProvider:
     """Base class of a provider plugin built on a generated client. Subclasses set :attr:`name` and
-    implement :meth:`declare` and :meth:`plan` (and optionally :meth:`sandbox`)."""
+    implement :meth:`declare` and :meth:`plan`. A plugin contributes its sandbox emulation with its own
+    ``@hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)`` method (docs/hooks.md)."""
 
     name: str = ""
 
@@ -293,9 +293,6 @@ class GeneratedProvider:
 
     def plan(self, request: TokenRequest) -> Call:
         raise NotImplementedError
-
-    def sandbox(self) -> Iterable[SandboxProvider]:
-        return ()
 
     def plan_revoke(self, request: RevokeRequest) -> RevokeCall | None:
         """How to revoke ``request.token``; None when its kind cannot be revoked (the default)."""
@@ -306,10 +303,6 @@ class GeneratedProvider:
     @hookimpl
     def anytoken_providers(self) -> Iterable[ProviderInfo]:
         return [self.declare()]
-
-    @hookimpl
-    def anytoken_sandbox_providers(self) -> Iterable[SandboxProvider]:
-        return list(self.sandbox())
 
     @hookimpl
     def create_token(self, request: TokenRequest) -> Token | None:

@@ -21,6 +21,7 @@ import anytoken
 from anytoken import errors
 from anytoken import plugins as plugins_module
 from anytoken.audit import AuditEvent
+from anytoken.devkit.sandbox import sandbox_providers
 from anytoken.plugins import AnytokenPluginWarning, Registry, default_registry, registry_for
 
 GOOD = """
@@ -225,11 +226,27 @@ def test_sandbox_routes_come_from_the_anytoken_sandbox_providers_hook(site: Path
         route = Route("POST", "/token", lambda req, state: SandboxResponse.json(200, {"token": "t"}), "createToken")
         return [SandboxProvider("alpha", "/alpha", (route,), {"key": "k"}, {"api": {}})]
 
-    Plugin.anytoken_sandbox_providers = anytoken.hookimpl(lambda self: _sandbox())
+    Plugin.anytoken_sandbox_providers = anytoken.hookimpl(optionalhook=True)(lambda self: _sandbox())
     """)
     make_dist(site, "fake-alpha", "fake_alpha", code, {"alpha": "fake_alpha:plugin"})
-    provided = Registry(environ={"ANYTOKEN_PLUGINS": "alpha"}).sandbox_providers()
+    registry = Registry(environ={"ANYTOKEN_PLUGINS": "alpha"})
+    # the runtime registry loads the plugin without knowing the devkit's hook (optionalhook) ...
+    assert registry.record("alpha").status == "loaded"
+    assert registry.pm.hook.anytoken_sandbox_providers.spec is None
+    # ... which the devkit specifies when the sandbox asks (pluggy validates the registered hookimpl then)
+    provided = sandbox_providers(registry)
     assert [p.name for p in provided] == ["alpha"]
+    assert registry.pm.hook.anytoken_sandbox_providers.spec is not None
+    assert [p.name for p in sandbox_providers(registry)] == ["alpha"]  # adding the spec twice is harmless
+
+
+def test_a_sandbox_hookimpl_not_marked_optional_is_a_broken_plugin(site: Path) -> None:
+    """The runtime registry knows no sandbox spec: a hookimpl without ``optionalhook`` is an unknown hook."""
+    code = good("alpha") + "\nPlugin.anytoken_sandbox_providers = anytoken.hookimpl(lambda self: [])\n"
+    make_dist(site, "fake-alpha", "fake_alpha", code, {"alpha": "fake_alpha:plugin"})
+    with pytest.warns(AnytokenPluginWarning, match="unknown hook 'anytoken_sandbox_providers'"):
+        status = Registry(environ={"ANYTOKEN_PLUGINS": "alpha"}).load_all()[0].status
+    assert status == "broken"
 
 
 # -- Client(env=...) chooses the plugins (issue 10, defect 9): nothing read from os.environ ---------------

@@ -43,8 +43,7 @@ def test_demo_works_from_a_plain_install(clerk_venv: Venv) -> None:
 
     rows = json.loads(done.stdout)
     assert sorted(r["kind"] for r in rows) == ["actor", "m2m", "session", "sign_in", "testing"]
-    assert not [r for r in rows if "error" in r], rows
-    assert "500" not in done.stdout
+    assert not [r for r in rows if "error" in r], rows  # e.g. an emulator answering 500 (the stdout's "ms" may contain 500)
 
 
 def test_without_cryptography_the_demo_fails_with_one_clear_line(clerk_venv: Venv) -> None:

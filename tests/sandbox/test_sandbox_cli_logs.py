@@ -130,8 +130,8 @@ def test_pytest_plugin_fixtures(tmp_path: Path) -> None:
     env.pop("FAKE_BASE_URL", None)
     from importlib.metadata import entry_points
 
-    installed = any(ep.value == "anytoken.devkit.pytest_plugin" for ep in entry_points(group="pytest11"))
-    load = [] if installed else ["-p", "anytoken.devkit.pytest_plugin"]
+    installed = any(ep.value == "anytoken_pytest" for ep in entry_points(group="pytest11"))
+    load = [] if installed else ["-p", "anytoken_pytest"]
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", *load, "-p", "no:cacheprovider", str(tmp_path)],
         capture_output=True,

@@ -10,7 +10,7 @@ import threading
 import httpx
 from sandbox_fakes import auth
 
-from anytoken.devkit.sandbox import Sandbox
+from anytoken.devkit.sandbox import Fault, Sandbox
 
 
 def test_control_from_another_process(sb: Sandbox) -> None:
@@ -85,7 +85,7 @@ def test_api_from_another_thread_while_serving(sb: Sandbox) -> None:
     for t in threads:
         t.start()
     for _ in range(20):
-        fid = sb.inject("fake", "*", __import__("anytoken.devkit.sandbox").sandbox.Fault.http_status(500), times=1)
+        fid = sb.inject("fake", "*", Fault.http_status(500), times=1)
         sb.remove_fault(fid)
         sb.stats()
     for t in threads:

@@ -26,6 +26,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from anytoken.devkit._extras import missing
 from anytoken.errors import AnytokenError, PluginError
 from anytoken.retry import RetryPolicy
 from anytoken.tokens import Token
@@ -80,11 +81,22 @@ def success_response(spec: Mapping[str, Any], operation_id: str) -> tuple[int, s
 
 def success_bodies(spec: Mapping[str, Any], operation_id: str) -> SearchStrategy[Any]:
     """Bodies the operation's success schema allows (a hypothesis strategy; each one validated)."""
-    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+    _require_hypothesis()
+    try:
+        from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+    except ImportError:
+        raise missing("jsonschema", "generating answers from a spec's schemas") from None
 
     _, _, schema = success_response(spec, operation_id)
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     return from_schema(schema).filter(validator.is_valid)
+
+
+def _require_hypothesis() -> None:
+    try:
+        import hypothesis  # noqa: F401 - imported where used; this says what to install when it is missing
+    except ImportError:
+        raise missing("hypothesis", "generating answers from a spec's schemas") from None
 
 
 _INT64 = 2**63 - 1
@@ -93,6 +105,7 @@ _DATE_TIMES = ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "0001-01-0
 
 def from_schema(schema: Any) -> SearchStrategy[Any]:
     """A hypothesis strategy for values of the JSON Schema ``schema`` (the subset OpenAPI specs use)."""
+    _require_hypothesis()
     from hypothesis import strategies as st
 
     if schema is True or schema == {}:
@@ -245,6 +258,7 @@ def check_spec_answers(
     """Mint ``provider``/``kind`` (``params``: the sandbox's example) against answers generated from the
     success schema of ``operation_id`` in ``spec``; fail on a PluginError or anything not in the error tree.
     A Token must be well formed and show its value in no repr reachable from it."""
+    _require_hypothesis()
     from hypothesis import HealthCheck, given, settings
 
     from anytoken.devkit.sandbox.faults import Fault

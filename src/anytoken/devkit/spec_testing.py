@@ -48,6 +48,7 @@ from urllib.parse import unquote
 import attrs
 import httpx
 
+from anytoken.devkit._extras import missing
 from anytoken.devkit.sandbox import Sandbox
 from anytoken.devkit.sandbox.model import Route, SandboxProvider, SandboxRequest, SandboxResponse
 
@@ -250,7 +251,10 @@ def load_spec(path: Path, *, skip_if_absent: bool = True) -> Spec:
     if path.suffix == ".json":
         data = json.loads(text)
     else:
-        import yaml
+        try:
+            import yaml
+        except ImportError:
+            raise missing("PyYAML", f"reading the YAML spec {path.name}") from None
 
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     assert isinstance(data, dict) and "paths" in data, f"{path} is not an OpenAPI document"
@@ -317,7 +321,10 @@ def operation_by_id(spec: Spec, operation_id: str) -> tuple[str, str, dict[str, 
 
 
 def _validator(spec: Spec | None) -> Any:
-    from openapi_schema_validator import OAS30Validator, OAS31Validator
+    try:
+        from openapi_schema_validator import OAS30Validator, OAS31Validator
+    except ImportError:
+        raise missing("openapi-schema-validator", "checking answers against a spec's schemas") from None
 
     return OAS31Validator if spec is not None and str(spec.get("openapi", "")).startswith("3.1") else OAS30Validator
 

@@ -20,7 +20,7 @@ import attrs
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import InvalidParameterError, NotRevocableError
-from anytoken.provider import Call, GeneratedProvider, RevokeCall, expect, malformed
+from anytoken.provider import Call, GeneratedProvider, RevokeCall, expect, hookimpl, malformed
 from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
@@ -184,6 +184,7 @@ class ClerkProvider(GeneratedProvider):
     def declare(self) -> ProviderInfo:
         return _declare()
 
+    @hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)
     def sandbox(self) -> Iterable[SandboxProvider]:
         from .sandbox import sandbox_provider
 

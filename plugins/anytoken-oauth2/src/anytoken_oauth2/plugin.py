@@ -71,6 +71,7 @@ class OAuth2Provider(GeneratedProvider):
     def anytoken_providers(self) -> Iterable[ProviderInfo]:
         return [oauth2_info(), *(preset.info() for preset in PRESETS.values())]
 
+    @hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)
     def sandbox(self) -> Iterable[SandboxProvider]:
         from .sandbox import sandbox_providers
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import InvalidParameterError
-from anytoken.provider import Call, GeneratedProvider, expect, malformed
+from anytoken.provider import Call, GeneratedProvider, expect, hookimpl, malformed
 from anytoken.tokens import Token, TokenRequest
 
 from ._duration import EXAMPLE, duration_problem
@@ -168,6 +168,7 @@ class QrveyProvider(GeneratedProvider):
 
     # -- sandbox ------------------------------------------------------------------------------------
 
+    @hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)
     def sandbox(self) -> Iterable[SandboxProvider]:
         from .sandbox import qrvey_sandbox
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
-from anytoken.provider import Call, GeneratedProvider, expect, malformed
+from anytoken.provider import Call, GeneratedProvider, expect, hookimpl, malformed
 from anytoken.tokens import Token, TokenRequest
 
 if TYPE_CHECKING:
@@ -99,6 +99,7 @@ class QuadrataProvider(GeneratedProvider):
             finish=_finish,
         )
 
+    @hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)
     def sandbox(self) -> Iterable[SandboxProvider]:
         from .sandbox import quadrata_sandbox
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import InvalidParameterError
-from anytoken.provider import Call, GeneratedProvider, expect, malformed
+from anytoken.provider import Call, GeneratedProvider, expect, hookimpl, malformed
 from anytoken.tokens import Token, TokenRequest
 
 if TYPE_CHECKING:
@@ -107,6 +107,7 @@ class TelnyxProvider(GeneratedProvider):
             finish=_finish,
         )
 
+    @hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)
     def sandbox(self) -> Iterable[SandboxProvider]:
         from .sandbox import telnyx_sandbox
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import AuthenticationError, InvalidParameterError, NotFoundError, scrub
-from anytoken.provider import Call, GeneratedProvider, RevokeCall, error_for_response, expect, malformed
+from anytoken.provider import Call, GeneratedProvider, RevokeCall, error_for_response, expect, hookimpl, malformed
 from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
@@ -254,6 +254,7 @@ class UnleashProvider(GeneratedProvider):
 
     # -- sandbox ------------------------------------------------------------------------------------
 
+    @hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)
     def sandbox(self) -> Iterable[SandboxProvider]:
         from .sandbox import sandbox_provider
 

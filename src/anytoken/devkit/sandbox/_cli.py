@@ -47,9 +47,9 @@ def main(
 
     if providers is None:
         try:
-            from anytoken.plugins import default_registry
+            from anytoken.devkit.sandbox._plugins import sandbox_providers
 
-            providers = list(default_registry().sandbox_providers())
+            providers = sandbox_providers()
         except Exception as exc:
             print(f"anytoken sandbox: cannot load provider plugins: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1

@@ -71,14 +71,16 @@ class JWTSigner:
         if alg == "RS256" and not _have_cryptography():
             raise UsageError(
                 f"the {provider} sandbox emulation signs RS256 JWTs, which needs the 'cryptography' package: "
-                f"pip install cryptography (the {provider} plugin should have installed it: reinstall the plugin)"
+                f"pip install 'anytoken[devkit]' (the {provider} plugin should have installed it: reinstall the plugin)"
             )
 
     def _rsa_key(self) -> Any:
         with self._rsa_lock:
             if self._rsa is None:
                 if not _have_cryptography():
-                    raise RuntimeError("RS256 needs the 'cryptography' package: pip install cryptography")
+                    from anytoken.devkit._extras import missing
+
+                    raise missing("cryptography", "RS256 signing in the sandbox")
                 from cryptography.hazmat.primitives.asymmetric import rsa
 
                 self._rsa = rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import logging
 import signal
 import threading
@@ -15,6 +14,7 @@ from types import MappingProxyType, TracebackType
 from typing import Any
 from urllib.parse import parse_qs
 
+from anytoken.devkit.sandbox._control import CONTROL_PREFIX, control, json_reply
 from anytoken.devkit.sandbox._fault_actions import fault_reply
 from anytoken.devkit.sandbox._jwt_sign import JWTSigner
 from anytoken.devkit.sandbox._redact import mask_body, mask_headers, mask_target
@@ -28,18 +28,13 @@ __all__ = ["CONTROL_PREFIX", "Sandbox"]
 
 logger = logging.getLogger("anytoken.devkit.sandbox")
 
-CONTROL_PREFIX = "/_sandbox"
 _EMPTY_QUERY: Mapping[str, list[str]] = MappingProxyType({})
 
 
-def _json(status: int, payload: Any, headers: tuple[tuple[str, str], ...] = ()) -> SandboxResponse:
-    return SandboxResponse.json(status, payload, headers)
-
-
 def _registry_providers() -> list[SandboxProvider]:
-    from anytoken.plugins import default_registry
+    from anytoken.devkit.sandbox._plugins import sandbox_providers
 
-    return list(default_registry().sandbox_providers())
+    return sandbox_providers()
 
 
 def _chosen_providers(providers: Sequence[SandboxProvider | str] | None) -> list[SandboxProvider]:
@@ -298,7 +293,7 @@ class Sandbox:
         target = raw.target
         path, _, qs = target.partition("?")
         if path.startswith(CONTROL_PREFIX) and (len(path) == len(CONTROL_PREFIX) or path[len(CONTROL_PREFIX)] == "/"):
-            reply = self._control(raw.method, path, raw.body)
+            reply = control(self, raw.method, path, raw.body)
             if self.log_requests:
                 self._log(raw, reply.status, None)
             return reply
@@ -306,9 +301,9 @@ class Sandbox:
         if match is None or isinstance(match, list):
             self._unmatched += 1
             if match is None:
-                reply = _json(404, {"error": "not_found", "message": f"No sandbox route for {raw.method} {path}"})
+                reply = json_reply(404, {"error": "not_found", "message": f"No sandbox route for {raw.method} {path}"})
             else:
-                reply = _json(
+                reply = json_reply(
                     405,
                     {"error": "method_not_allowed", "message": f"{raw.method} not allowed on {path}", "allowed": match},
                     (("allow", ", ".join(match)),),
@@ -349,9 +344,9 @@ class Sandbox:
             response = route.handler(request, state)
         except Exception as exc:
             logger.exception("sandbox handler %s.%s crashed", entry.provider, route.operation_id)
-            return _json(500, {"error": "handler_crashed", "message": f"{type(exc).__name__} in {route.operation_id}"})
+            return json_reply(500, {"error": "handler_crashed", "message": f"{type(exc).__name__} in {route.operation_id}"})
         if not isinstance(response, SandboxResponse):
-            return _json(
+            return json_reply(
                 500,
                 {"error": "bad_handler", "message": f"{route.operation_id} returned {type(response).__name__}"},
             )
@@ -369,61 +364,6 @@ class Sandbox:
             mask_headers(raw.headers),
             mask_body(raw.body),
         )
-
-    def _control(self, method: str, path: str, body: bytes) -> SandboxResponse:
-        sub = path[len(CONTROL_PREFIX) :].rstrip("/")
-        try:
-            if sub == "" and method == "GET":
-                return _json(200, self.info())
-            if sub == "/stats" and method == "GET":
-                return _json(200, self.stats())
-            if sub == "/reset" and method == "POST":
-                self._reset_now()
-                return SandboxResponse.empty(204)
-            if sub == "/jwks" and method == "GET":
-                return _json(200, self.jwks())
-            if sub == "/faults":
-                if method == "GET":
-                    return _json(200, {"faults": [f.to_json() for f in self.faults.list()]})
-                if method == "DELETE":
-                    self.faults.clear()
-                    return SandboxResponse.empty(204)
-                if method == "POST":
-                    return self._control_inject(body)
-                return _json(405, {"error": "method_not_allowed", "allowed": ["DELETE", "GET", "POST"]})
-            if sub.startswith("/faults/") and method == "DELETE":
-                try:
-                    fid = int(sub.rsplit("/", 1)[1])
-                except ValueError:
-                    return _json(404, {"error": "not_found", "message": "fault ids are integers"})
-                if self.faults.remove(fid):
-                    return SandboxResponse.empty(204)
-                return _json(404, {"error": "not_found", "message": f"no fault {fid}"})
-        except Exception as exc:  # pragma: no cover - defensive
-            logger.exception("sandbox control endpoint failed")
-            return _json(500, {"error": "control_failed", "message": type(exc).__name__})
-        return _json(404, {"error": "not_found", "message": f"No sandbox control endpoint {method} {path}"})
-
-    def _control_inject(self, body: bytes) -> SandboxResponse:
-        try:
-            data = json.loads(body or b"null")
-        except ValueError:
-            return _json(400, {"error": "bad_json", "message": "the body must be a JSON object"})
-        if not isinstance(data, dict):
-            return _json(400, {"error": "bad_request", "message": "the body must be a JSON object"})
-        unknown = sorted(set(data) - {"provider", "operation_id", "fault", "times"})
-        if unknown:
-            return _json(400, {"error": "bad_request", "message": f"unknown field(s): {', '.join(unknown)}"})
-        times = data.get("times")
-        if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times <= 0):
-            return _json(400, {"error": "bad_request", "message": "'times' must be a positive integer or null"})
-        try:
-            fault = Fault.from_json(data.get("fault") or {})
-            fid = self.inject(str(data.get("provider", "*")), str(data.get("operation_id", "*")), fault, times)
-        except (ValueError, KeyError) as exc:
-            message = exc.args[0] if exc.args else str(exc)
-            return _json(400, {"error": "bad_fault", "message": str(message)})
-        return _json(201, {"id": fid, "fault": fault.to_json(), "times": times})
 
     # -- lifecycle ----------------------------------------------------------------------------------
     async def _serve(self, ready: Callable[[], None], install_signals: bool = False) -> None:

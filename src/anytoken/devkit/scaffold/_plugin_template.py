@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import MalformedResponseError
-from anytoken.provider import Call, GeneratedProvider, expect
+from anytoken.provider import Call, GeneratedProvider, expect, hookimpl
 from anytoken.tokens import Token, TokenRequest
 
 if TYPE_CHECKING:
@@ -202,8 +202,9 @@ class $class_name(GeneratedProvider):
         metadata = _metadata(data, op.token) if op.token != "text" else {}
         return Token.from_value(NAME, request.kind, value.strip(), expires_at=expires_at, metadata=metadata, raw=parsed)
 
+    @hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)
     def sandbox(self) -> Iterable[SandboxProvider]:
-        from anytoken.devkit.scaffold.sandbox import sandbox_provider
+        from .sandbox import sandbox_provider
 
         return [sandbox_provider()]
 

@@ -1,4 +1,5 @@
-"""pytest fixtures for apps that mint tokens through anytoken (registered as the ``anytoken`` pytest11 plugin).
+"""anytoken's pytest plugin (the ``anytoken`` pytest11 entry point): fixtures for apps that mint tokens, and the
+``ANYTOKEN_REQUIRE`` hooks.
 
 - ``anytoken_sandbox`` (session): a running :class:`anytoken.devkit.sandbox.Sandbox` serving every installed
   provider's emulation; call ``anytoken_sandbox.reset()`` for a fresh state, ``.inject(...)`` for faults.
@@ -6,8 +7,12 @@
 - ``anytoken_sandbox_env`` (function): the sandbox's credential and base-URL environment variables set
   with ``monkeypatch`` (returns them as a dict).
 
-The sandbox is imported inside the fixtures, so merely having anytoken installed costs pytest nothing.
-``ANYTOKEN_REQUIRE`` (see :mod:`anytoken.devkit.required_areas`) turns skips of the areas it names into failures.
+pytest loads this plugin in every session of every project that installs anytoken, so it is a top-level package
+apart from ``anytoken``: importing ``anytoken.devkit.*`` would first run ``anytoken/__init__`` (httpx, attrs, the
+client: ~100 ms). It imports only pytest and the standard library; the sandbox (and with it anytoken) is imported
+inside the fixtures, when a test uses one. ``ANYTOKEN_REQUIRE`` (:mod:`anytoken.devkit.required_areas`, which
+re-exports :mod:`anytoken_pytest._required`) turns skips of the areas it names into failures.
+``tests/core/test_layering.py`` pins that importing this package loads no anytoken module.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from anytoken.devkit.required_areas import (  # noqa: F401 - hooks: ANYTOKEN_REQUIRE turns skips of required areas into failures
+from anytoken_pytest._required import (  # noqa: F401 - hooks: ANYTOKEN_REQUIRE turns skips of required areas into failures
     pytest_collection_modifyitems,
     pytest_runtest_makereport,
     pytest_terminal_summary,
@@ -25,6 +30,8 @@ from anytoken.devkit.required_areas import (  # noqa: F401 - hooks: ANYTOKEN_REQ
 
 if TYPE_CHECKING:
     from anytoken.devkit.sandbox import Sandbox
+
+__all__ = ["anytoken_client", "anytoken_sandbox", "anytoken_sandbox_env"]
 
 
 @pytest.fixture(scope="session")
