@@ -144,7 +144,7 @@ def _list(backend: FileBackend, as_json: bool) -> int:
     if not rows:
         print(f"no cached tokens in {backend.directory}")
         return 0
-    from .cli import _print_table
+    from ._cli_params import print_table as _print_table
 
     table: list[tuple[str, ...]] = [("PROVIDER", "KIND", "TOKEN", "EXPIRES", "STATE")]
     table += [(str(r["provider"]), str(r["kind"]), str(r["token"]), str(r["expires_at"] or "unknown"), str(r["state"])) for r in rows]

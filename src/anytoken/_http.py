@@ -18,13 +18,14 @@ import ssl
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager, contextmanager, suppress
+from contextlib import asynccontextmanager, contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from . import _pool_lifecycle as _lifecycle
+from ._context import last_response
 from ._http_limits import (
     AsyncLimitedTransport,
     DeadlineReachedError,
@@ -36,7 +37,6 @@ from ._http_limits import (
 from ._pool_lifecycle import LeasedLRU, LoopHook, Pool, enter_scope, exit_scope, orphan
 from ._wire import proxy_for
 from .errors import InsecureTransportError, InvalidParameterError
-from .provider import last_response
 
 if TYPE_CHECKING:
     import asyncio
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 __all__ = [
     "DeadlineReachedError",
     "HttpPools",
-    "HttpSession",
     "ResponseTooLargeError",
     "call_deadline",
     "call_timeout",
@@ -495,44 +494,3 @@ def _default_async_transport(limits: httpx.Limits, backend: str, context: ssl.SS
         else:
             return AiohttpTransport(limits=limits, ssl_context=context)
     return httpx.AsyncHTTPTransport(limits=limits, verify=context if context is not None else True)
-
-
-class HttpSession:
-    """The view of the pools a plugin gets as ``request.http``: clients bound to the request's base URL."""
-
-    __slots__ = ("_pools", "base_url")
-
-    def __init__(self, pools: HttpPools, base_url: str) -> None:
-        self._pools = pools
-        self.base_url = base_url
-
-    def sync_client(self, headers: Mapping[str, str] | None = None) -> httpx.Client:
-        """A pooled ``httpx.Client`` for the base URL sending ``headers`` (e.g. the auth header)."""
-        return self._pools.sync_client(self.base_url, headers or {})
-
-    def async_client(self, headers: Mapping[str, str] | None = None) -> httpx.AsyncClient:
-        """A pooled ``httpx.AsyncClient`` (per running event loop) for the base URL sending ``headers``."""
-        return self._pools.async_client(self.base_url, headers or {})
-
-    def generated_client(self, headers: Mapping[str, str] | None = None) -> Any:
-        """The client a generated ``sync_detailed`` runs on (:class:`GeneratedProvider` sets it): a wire
-        client offering ``request(method, url, **kwargs)``, or the pooled ``httpx.Client``."""
-        return self._pools.generated_sync_client(self.base_url, headers or {})
-
-    def generated_async_client(self, headers: Mapping[str, str] | None = None) -> Any:
-        """The async twin of :meth:`generated_client` (per running event loop)."""
-        return self._pools.generated_async_client(self.base_url, headers or {})
-    def at(self, base_url: str) -> HttpSession:
-        """The same pools bound to another base URL (e.g. a token endpoint found by discovery)."""
-        return HttpSession(self._pools, base_url)
-
-    def call(self) -> AbstractContextManager[None]:
-        """Scope of one sync attempt (used by the Client): pools it uses are not closed under it."""
-        return self._pools.call()
-
-    def acall(self) -> AbstractAsyncContextManager[None]:
-        """Scope of one async attempt (used by the Client)."""
-        return self._pools.acall()
-
-    def __repr__(self) -> str:
-        return f"HttpSession({self.base_url!r})"

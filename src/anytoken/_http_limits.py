@@ -4,11 +4,12 @@ that refuse a body above the limit without reading it whole)."""
 
 from __future__ import annotations
 
-import contextvars
 import time
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
+
+from ._context import call_deadline, call_timeout
 
 __all__ = [
     "AsyncLimitedTransport",
@@ -18,11 +19,6 @@ __all__ = [
     "call_deadline",
     "call_timeout",
 ]
-
-#: seconds for each phase of the current attempt (None: the client's default)
-call_timeout: contextvars.ContextVar[float | None] = contextvars.ContextVar("anytoken_call_timeout", default=None)
-#: time.monotonic() by which the whole call must end (None: no deadline)
-call_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("anytoken_call_deadline", default=None)
 
 
 class DeadlineReachedError(Exception):

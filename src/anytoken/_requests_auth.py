@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 import requests.auth
 
-from .auth import TokenSource, rejected
+from ._token_source import TokenSource, rejected
 
 if TYPE_CHECKING:
     from .tokens import Token

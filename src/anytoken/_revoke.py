@@ -48,8 +48,7 @@ class _ClientLike(Protocol):
 
 def _not_revocable(token: Token) -> NotRevocableError:
     return NotRevocableError(
-        "this kind of token cannot be revoked: no installed plugin offers revocation for it "
-        "(the token stays valid until it expires)",
+        "this kind of token cannot be revoked: no installed plugin offers revocation for it (the token stays valid until it expires)",
         provider=token.provider,
         kind=token.kind,
     )
@@ -75,7 +74,8 @@ class RevokingMixin:
         environment = None
         if info.env_param and isinstance(token.metadata.get(info.env_param), str):
             environment = str(token.metadata[info.env_param])
-        from ._http import HttpSession, check_base_url
+        from ._http import check_base_url
+        from ._http_session import HttpSession
 
         derived = info.base_url_from(token.metadata) if info.base_url_from is not None and base_url is None else None
         url = check_base_url(

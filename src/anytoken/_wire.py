@@ -255,7 +255,7 @@ def decode_content(body: bytes, coding: str | None, limit: int) -> bytes:
         return body
     import zlib
 
-    from ._http import ResponseTooLargeError
+    from ._http_limits import ResponseTooLargeError
 
     wbits = 16 + zlib.MAX_WBITS if coding != "deflate" else zlib.MAX_WBITS
     try:
@@ -282,7 +282,7 @@ def _decoding_error(coding: str) -> Exception:
 
 def phase_timeout(default: float) -> tuple[float, float | None]:
     """(seconds for each phase of this attempt, the call's deadline or None) from the core's context vars."""
-    from ._http import call_deadline, call_timeout
+    from ._http_limits import call_deadline, call_timeout
 
     seconds = call_timeout.get()
     return (default if seconds is None else seconds), call_deadline.get()

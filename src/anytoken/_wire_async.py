@@ -25,7 +25,7 @@ import httpx
 from yarl import URL
 
 from ._aiohttp_transport import _mapped
-from ._http import DeadlineReachedError, ResponseTooLargeError
+from ._http_limits import DeadlineReachedError, ResponseTooLargeError
 from ._wire import (
     _BODY_METHODS,
     SUPPORTED_KWARGS,

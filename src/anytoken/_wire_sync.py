@@ -34,7 +34,7 @@ from typing import Any
 
 import httpx
 
-from ._http import DeadlineReachedError, ResponseTooLargeError
+from ._http_limits import DeadlineReachedError, ResponseTooLargeError
 from ._wire import (
     _BODY_METHODS,
     SUPPORTED_KWARGS,

@@ -14,8 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-
-from .hookspecs import hookimpl
+import pluggy
 
 __all__ = ["AuditEvent", "JsonLinesAuditor"]
 
@@ -47,12 +46,16 @@ class AuditEvent:
         return out
 
 
+#: the marker of ``hookspecs.hookimpl`` (same project name), built here so that audit needs nothing of hookspecs
+_hookimpl = pluggy.HookimplMarker("anytoken")
+
+
 class JsonLinesAuditor:
     """Writes every audit event as a JSON line to the ``anytoken.audit`` logger at INFO."""
 
     def __init__(self, logger: logging.Logger | None = None) -> None:
         self.logger = logger or _log
 
-    @hookimpl
+    @_hookimpl
     def anytoken_audit(self, event: AuditEvent) -> None:
         self.logger.info(json.dumps(event.to_dict(), sort_keys=True))

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, cast
 
 from ._cli_params import RULES, provider_params
+from ._cli_params import print_table as _print_table
 from .errors import AnytokenError, UsageError
 
 if TYPE_CHECKING:
@@ -230,12 +231,6 @@ def _providers(as_json: bool, show_all: bool) -> int:
                 )
                 print(f"  {row['provider']} {k['name']}: {params or '(no parameters)'}")
     return 0
-
-
-def _print_table(rows: Sequence[Sequence[str]]) -> None:
-    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-    for r in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
 
 
 # -- create ----------------------------------------------------------------------------------------

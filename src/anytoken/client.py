@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ._call import check_timeout
 from ._revoke import RevokingMixin
 from ._secrets import Secret, fingerprint
 from .cache import CachingMixin
@@ -99,7 +100,8 @@ class Client(CachingMixin, RevokingMixin):
         cache: TokenCache | None = None,
         registry: Registry | None = None,
     ) -> None:
-        if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout < 3600:
+        check_timeout(timeout)
+        if timeout is None:
             raise InvalidParameterError([("timeout", "must be a number of seconds between 0 and 3600")])
         self.timeout = float(timeout)
         self.retry = check_retry(retry) or RetryPolicy()
@@ -238,7 +240,8 @@ class Client(CachingMixin, RevokingMixin):
             environment = str(clean[info.env_param])
         derived = info.base_url_from(clean) if info.base_url_from is not None and base_url is None else None
         url = derived or self._base_url(info, base_url, environment)
-        from ._http import HttpSession, check_base_url
+        from ._http import check_base_url
+        from ._http_session import HttpSession
 
         url = check_base_url(url, provider=info.name, allow_insecure_http=self.allow_insecure_http)
         creds = self._resolve_credentials(info, kind_info, credentials)
@@ -301,6 +304,7 @@ class Client(CachingMixin, RevokingMixin):
             names = _env_vars(request)
             memo[fast] = (request, names, _env_values(self.env, names))
         return request
+
     def _params_from_env(self, kind: TokenKind, params: Mapping[str, Any]) -> Mapping[str, Any]:
         """``params`` plus declared parameters read from their environment variables (``Param.env``)."""
         filled: dict[str, Any] | None = None
@@ -404,7 +408,7 @@ class Client(CachingMixin, RevokingMixin):
         from .provider import forget_response
 
         policy = check_retry(retry) or self.retry
-        _check_timeout(timeout)
+        check_timeout(timeout)
         create, _ = self.registry.callers(request.provider)
         started = time.monotonic()
         deadline = started + policy.deadline if policy.deadline is not None else None
@@ -440,7 +444,7 @@ class Client(CachingMixin, RevokingMixin):
         from .provider import forget_response
 
         policy = check_retry(retry) or self.retry
-        _check_timeout(timeout)
+        check_timeout(timeout)
         _, acreate = self.registry.callers(request.provider)
         started = time.monotonic()
         deadline = started + policy.deadline if policy.deadline is not None else None
@@ -588,13 +592,6 @@ def _client_credentials(provider: str, value: Mapping[str, str] | str) -> dict[s
             [(f"credentials[{provider!r}]", f"must be a string or a mapping of credential fields, not {type(value).__name__}")]
         )
     return dict(value)
-
-
-def _check_timeout(timeout: float | None) -> None:
-    if timeout is None:
-        return
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout < 3600:
-        raise InvalidParameterError([("timeout", "must be a number of seconds between 0 and 3600")])
 
 
 def _created_but_unreadable(error: AnytokenError) -> bool:

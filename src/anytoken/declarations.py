@@ -58,6 +58,16 @@ class Param:
     path: bool = False
     env: tuple[str, ...] = ()
 
+    def __attrs_post_init__(self) -> None:
+        from ._call import CORE_KEYWORDS
+
+        if self.name in CORE_KEYWORDS:
+            raise PluginError(
+                f"provider parameter {self.name!r} collides with the core keyword {self.name!r} of create_token/get_token "
+                "(a call's own keyword would swallow it): rename the parameter, e.g. to "
+                f"'{self.name}_value' or a provider-specific name"
+            )
+
     def check(self, value: Any) -> tuple[Any, str | None]:
         """Return (coerced value, None) or (None, reason)."""
         if value is None:
@@ -213,9 +223,7 @@ def parse_json_text(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(
-            f"is not valid JSON ({exc.msg} at character {exc.pos + 1}); pass JSON text, a string quoted: '\"text\"'"
-        ) from None
+        raise ValueError(f"is not valid JSON ({exc.msg} at character {exc.pos + 1}); pass JSON text, a string quoted: '\"text\"'") from None
     except (ValueError, RecursionError):
         raise ValueError("is not valid JSON") from None
 

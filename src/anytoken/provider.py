@@ -10,7 +10,6 @@ every non-success answer into the error tree at one place, :func:`error_for_resp
 
 from __future__ import annotations
 
-import contextvars
 import json
 import re
 import uuid
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from ._context import forget_response, last_response
 from ._plugin_kit import SecretMapping, given
 from .errors import (
     AuthenticationError,
@@ -58,17 +58,6 @@ AnyRequest = TokenRequest | RevokeRequest
 
 _REQUEST_ID_HEADERS = ("x-request-id", "x-clerk-trace-id", "request-id", "x-amzn-requestid", "x-trace-id", "cf-ray")
 _BODY_ID_KEYS = ("clerk_trace_id", "request_id", "requestId", "trace_id", "id")
-
-#: the last raw response seen in this context (an ``httpx.Response`` or a wire response: ``status_code``,
-#: ``headers``, ``content``), set by the pooled clients
-last_response: contextvars.ContextVar[Any] = contextvars.ContextVar("anytoken_last_response", default=None)
-
-
-def forget_response() -> None:
-    """Drop the raw response of this context. The Client calls it after every attempt, whichever plugin
-    answered (one built on GeneratedProvider or written directly on the hooks): the response holds the token."""
-    if last_response.get() is not None:
-        last_response.set(None)
 
 
 class DetailedResponse(Protocol):

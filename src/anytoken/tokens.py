@@ -13,7 +13,7 @@ from ._masked import masked
 from ._secrets import Secret, mask
 
 if TYPE_CHECKING:
-    from ._http import HttpSession
+    from ._http_session import HttpSession
     from .declarations import ProviderInfo, TokenKind
 
 __all__ = ["RevokeRequest", "Token", "TokenRequest"]
