@@ -142,7 +142,7 @@ def test_redis_tests_fail_in_ci_when_redis_server_is_unavailable(tmp_path: Path)
 
 
 def test_real_unleash_tests_fail_when_required_but_disabled() -> None:
-    target = "plugins/anytoken-unleash/tests/test_unleash_real_server.py::test_cli_backend_token_is_accepted_by_the_server"
+    target = "plugins/anytoken-unleash/tests/test_unleash_live.py::test_cli_backend_token_is_accepted_by_the_server"
     red = pytest_run(ROOT, target, require_areas="unleash", ANYTOKEN_SKIP_UNLEASH="1")
     assert red.returncode == 1 and "ANYTOKEN_REQUIRE includes 'unleash'" in red.stdout, red.stdout + red.stderr
 

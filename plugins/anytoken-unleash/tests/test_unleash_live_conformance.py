@@ -2,7 +2,7 @@
 
 With ``UNLEASH_URL`` and ``UNLEASH_API_TOKEN`` (an admin API token) in the environment the checks run
 against that server. Otherwise this module starts the real unleash-server 8.2.0 with PostgreSQL
-(``scripts/unleash_server.py``, as ``test_unleash_real_server.py`` does) and points the variables at it, so
+(``scripts/unleash_server.py``, as ``test_unleash_live.py`` does) and points the variables at it, so
 CI runs the live half; when no server can be started here the checks are skipped with the reason.
 """
 

@@ -3,7 +3,7 @@
 Backend / frontend API tokens are deleted by secret (``DELETE /api/admin/api-tokens/{token}``, the secret
 URL-encoded), project-scoped ones through ``DELETE /api/admin/projects/{projectId}/api-tokens/{token}``, and
 personal access tokens by id with the owner's PAT (``DELETE /api/admin/user/tokens/{id}``). After deletion the
-sandbox's SDK endpoint answers 401 for the secret. The real-server twin is in ``test_unleash_real_server.py``.
+sandbox's SDK endpoint answers 401 for the secret. The real-server twin is in ``test_unleash_live.py``.
 """
 
 from __future__ import annotations
