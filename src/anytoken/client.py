@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ._call import check_timeout
+from ._context import call_deadline, call_timeout, forget_response
 from ._revoke import RevokingMixin
 from ._secrets import Secret, fingerprint
 from .cache import CachingMixin
@@ -404,9 +405,6 @@ class Client(CachingMixin, RevokingMixin):
 
     def mint(self, request: TokenRequest, *, timeout: float | None = None, retry: RetryPolicy | None = None) -> Token:
         """Run a prepared request through the plugin, with retries under the policy's deadline."""
-        from ._http import call_deadline, call_timeout
-        from .provider import forget_response
-
         policy = check_retry(retry) or self.retry
         check_timeout(timeout)
         create, _ = self.registry.callers(request.provider)
@@ -439,9 +437,6 @@ class Client(CachingMixin, RevokingMixin):
     async def amint(self, request: TokenRequest, *, timeout: float | None = None, retry: RetryPolicy | None = None) -> Token:
         """Async twin of :meth:`mint`; the deadline also bounds the attempt with ``asyncio.timeout``."""
         import asyncio
-
-        from ._http import call_deadline, call_timeout
-        from .provider import forget_response
 
         policy = check_retry(retry) or self.retry
         check_timeout(timeout)
