@@ -14,7 +14,8 @@ from typing import Any
 from anytoken.devkit.sandbox.model import SandboxRequest, SandboxResponse
 from anytoken.devkit.sandbox.state import ProviderState
 
-from .sandbox import _bad_value, _body, _check_key, _m2m_response, _not_found, _unknown
+from ._sandbox_answers import _bad_value, _body, _check_key, _not_found, _unknown
+from .sandbox import _m2m_response
 
 __all__ = ["REVOKE_ROUTES"]
 
