@@ -11,11 +11,15 @@ A hook that answers ``None`` ("not mine") for every plugin means the kind cannot
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import AnytokenError, NotFoundError, NotRevocableError, PluginError, UsageError
+from ._attempts import arun_attempts, remaining, run_attempts
+from ._failures import give_up_or_wait, plugin_error
+from .errors import AnytokenError, NotFoundError, NotRevocableError, UsageError
 from .retry import check_retry
 from .tokens import RevokeRequest, Token
 
@@ -108,24 +112,17 @@ class RevokingMixin:
         request: RevokeRequest = self.prepare_revoke(token, credentials=credentials, base_url=base_url)
         caller = self.registry.hook_caller(request.provider, "revoke_token")
         policy = check_retry(retry) or self.retry
-        attempt = 0
-        started = time.monotonic()
-        while True:
-            attempt += 1
-            failure: Attempt | None = None
-            result: object = None
-            try:
-                with request.http.call():  # the pools it uses stay open until the attempt ends
-                    result = caller(request=request)
-            except Exception as exc:  # one translation boundary, as for minting
-                failure = self._translate(exc, request)
-            if failure is None:
-                break
-            wait = _retry_wait(failure, attempt, policy, started)
-            if wait is None:
-                _raise_or_forget(self, failure.error, token)
-                return
-            time.sleep(wait)
+        deadline = time.monotonic() + policy.deadline if policy.deadline is not None else None
+
+        def once() -> object:
+            with request.http.call():  # the pools it uses stay open until the attempt ends
+                return caller(request=request)
+
+        result, error, _ = run_attempts(
+            once, translate=partial(self._translate, request=request), decide=_decider(policy, deadline), timeout=None, deadline=deadline
+        )
+        if error is not None:
+            _raise_or_forget(self, error, token)
         _check_revoked(self, request, result)
         self._forget_everywhere(token)
 
@@ -138,30 +135,24 @@ class RevokingMixin:
         retry: RetryPolicy | None = None,
     ) -> None:
         """Async twin of :meth:`revoke_token`."""
-        import asyncio
-
         request: RevokeRequest = self.prepare_revoke(token, credentials=credentials, base_url=base_url)
         caller = self.registry.hook_caller(request.provider, "arevoke_token")
         policy = check_retry(retry) or self.retry
-        attempt = 0
-        started = time.monotonic()
-        while True:
-            attempt += 1
-            failure: Attempt | None = None
-            result: object = None
-            try:
-                async with request.http.acall():
-                    awaitable = caller(request=request)
-                    result = None if awaitable is None else await awaitable
-            except Exception as exc:
-                failure = self._translate(exc, request)
-            if failure is None:
-                break
-            wait = _retry_wait(failure, attempt, policy, started)
-            if wait is None:
-                await _araise_or_forget(self, failure.error, token)
-                return
-            await asyncio.sleep(wait)
+        deadline = time.monotonic() + policy.deadline if policy.deadline is not None else None
+
+        async def once() -> object:
+            async with request.http.acall():
+                awaitable = caller(request=request)
+                if awaitable is None:
+                    return None
+                async with asyncio.timeout(remaining(deadline)):
+                    return await awaitable
+
+        result, error, _ = await arun_attempts(
+            once, translate=partial(self._translate, request=request), decide=_decider(policy, deadline), timeout=None, deadline=deadline
+        )
+        if error is not None:
+            await _araise_or_forget(self, error, token)
         _check_revoked(self, request, result)
         await self._aforget_everywhere(token)
 
@@ -178,16 +169,9 @@ class RevokingMixin:
             await cache.adiscard(token)
 
 
-def _retry_wait(failure: Attempt, attempt: int, policy: RetryPolicy, started: float) -> float | None:
-    """Seconds before the next attempt, or None to give up (revoking is idempotent)."""
-    from .retry import classify
-
-    if classify(failure, idempotent=True, policy=policy) != "retry" or attempt >= policy.max_attempts:
-        return None
-    wait = policy.wait(attempt, failure.error)
-    if wait is None or (policy.deadline is not None and time.monotonic() - started + wait >= policy.deadline):
-        return None
-    return wait
+def _decider(policy: RetryPolicy, deadline: float | None) -> Callable[[Attempt, int], tuple[AnytokenError | None, float]]:
+    """Revoking is idempotent: retried as the policy says, under its deadline."""
+    return lambda failure, attempt: give_up_or_wait(failure, attempt, policy, deadline)
 
 
 def _raise_or_forget(client: Any, error: AnytokenError, token: Token) -> None:
@@ -207,11 +191,4 @@ def _check_revoked(client: Any, request: RevokeRequest, result: object) -> None:
     if result is None:
         raise _not_revocable(request.token)
     if result is not True:
-        rec = client.registry.plugin_of(request.provider)
-        raise PluginError(
-            f"revoke_token returned {type(result).__name__}, not True",
-            plugin=rec.value if rec else None,
-            distribution=rec.distribution if rec else None,
-            provider=request.provider,
-            kind=request.kind,
-        )
+        raise plugin_error(client.registry, request, f"revoke_token returned {type(result).__name__}, not True")

@@ -12,31 +12,27 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from ._attempts import arun_attempts, remaining, run_attempts
 from ._call import check_timeout
-from ._context import call_deadline, call_timeout, forget_response
+from ._credentials import client_credentials, resolve_credentials
+from ._failures import give_up_or_wait, plugin_error, translate
 from ._revoke import RevokingMixin
 from ._secrets import Secret, fingerprint
 from .cache import CachingMixin
 from .cache._mixin import _MEMO_SIZE, _env_values, _env_vars, _freeze
 from .declarations import ProviderInfo, TokenKind
 from .errors import (
-    AmbiguousMintError,
     AnytokenError,
-    DeadlineExceededError,
     InvalidParameterError,
-    MalformedResponseError,
     MissingBaseURLError,
-    MissingCredentialError,
-    PluginError,
-    ProviderError,
-    ProviderUnavailableError,
 )
 from .plugins import Registry, registry_for
-from .retry import Attempt, RetryPolicy, check_retry, classify
+from .retry import Attempt, RetryPolicy, check_retry
 from .tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
@@ -108,7 +104,7 @@ class Client(CachingMixin, RevokingMixin):
         self.retry = check_retry(retry) or RetryPolicy()
         self._env = env
         self.base_urls = dict(base_urls or {})
-        self._credentials = {p: _client_credentials(p, v) for p, v in (credentials or {}).items()}
+        self._credentials = {p: client_credentials(p, v) for p, v in (credentials or {}).items()}
         self.registry = registry or registry_for(self.env, choices=plugins)
         self.allow_insecure_http = (
             _truthy(self.env.get("ANYTOKEN_ALLOW_INSECURE_HTTP")) if allow_insecure_http is None else allow_insecure_http
@@ -332,44 +328,7 @@ class Client(CachingMixin, RevokingMixin):
         raise MissingBaseURLError(info.name, info.base_url_env, info.base_url_example)
 
     def _resolve_credentials(self, info: ProviderInfo, kind: TokenKind, explicit: Mapping[str, str] | str | None) -> dict[str, Secret]:
-        given = self._normalise_credentials(info, kind, explicit, "credentials")
-        configured = self._normalise_credentials(info, kind, self._credentials.get(info.name), f"Client(credentials[{info.name!r}])")
-        out: dict[str, Secret] = {}
-        optional = kind.optional_credentials
-        for name in (*kind.credentials, *optional):
-            field = info.credential(name)
-            value = given.get(name) or configured.get(name)
-            if not value:
-                value = next((self.env[e] for e in field.env if self.env.get(e)), None)
-            if not value:
-                if name in optional:
-                    continue
-                raise MissingCredentialError(name, field.env, provider=info.name, kind=kind.name)
-            forbidden = "\0" if field.multiline else "\r\n\0"
-            if not isinstance(value, str) or any(c in value for c in forbidden):
-                what = "must be a string without NUL characters" if field.multiline else "must be a single-line string"
-                raise InvalidParameterError([(f"credentials.{name}", what)], provider=info.name, kind=kind.name)
-            out[name] = Secret(value.strip())
-        return out
-
-    @staticmethod
-    def _normalise_credentials(info: ProviderInfo, kind: TokenKind, value: Mapping[str, str] | str | None, where: str) -> dict[str, str]:
-        if value is None:
-            return {}
-        if isinstance(value, str):
-            if not kind.credentials:
-                return {}
-            return {kind.credentials[0]: value}
-        if not isinstance(value, Mapping):
-            raise InvalidParameterError([(where, "must be a string or a mapping of credential fields")], provider=info.name)
-        known = {c.name for c in info.credentials}
-        unknown = [k for k in value if k not in known]
-        if unknown:
-            raise InvalidParameterError(
-                [(where, f"{len(unknown)} unknown credential field(s); known: {', '.join(sorted(known))}")],
-                provider=info.name,
-            )
-        return {k: v for k, v in value.items() if v}
+        return resolve_credentials(info, kind, explicit, configured=self._credentials.get(info.name), env=self.env)
 
     # -- minting ------------------------------------------------------------------------------------
 
@@ -410,29 +369,20 @@ class Client(CachingMixin, RevokingMixin):
         create, _ = self.registry.callers(request.provider)
         started = time.monotonic()
         deadline = started + policy.deadline if policy.deadline is not None else None
-        attempt = 0
-        while True:
-            attempt += 1
-            t_token = call_timeout.set(timeout)
-            d_token = call_deadline.set(deadline)
-            failure: Attempt | None = None
-            try:
-                with request.http.call():  # the pools this attempt uses stay open until it ends
-                    token = self._check_result(request, create(request=request))
-            except Exception as exc:  # every failure is translated at this one boundary
-                failure = self._translate(exc, request)
-            finally:
-                call_timeout.reset(t_token)
-                call_deadline.reset(d_token)
-                forget_response()  # whatever plugin answered, its raw response (it holds the token) goes
-            if failure is None:
-                self._audit(request, started, attempt, token=token)
-                return token
-            error, wait = self._after_failure(request, failure, attempt, policy, deadline)
-            if error is not None:
-                self._audit(request, started, attempt, error=error)
-                raise error  # raised outside the except block: no third-party exception in its context
-            time.sleep(wait)
+
+        def once() -> Token:
+            with request.http.call():  # the pools this attempt uses stay open until it ends
+                return self._check_result(request, create(request=request))
+
+        token, error, attempts = run_attempts(
+            once, translate=partial(self._translate, request=request), decide=self._decider(request, policy, deadline),
+            timeout=timeout, deadline=deadline,
+        )  # fmt: skip
+        self._audit(request, started, attempts, token=token, error=error)
+        if error is not None:
+            raise error  # raised outside any except block: no third-party exception in its context
+        assert token is not None
+        return token
 
     async def amint(self, request: TokenRequest, *, timeout: float | None = None, retry: RetryPolicy | None = None) -> Token:
         """Async twin of :meth:`mint`; the deadline also bounds the attempt with ``asyncio.timeout``."""
@@ -443,92 +393,47 @@ class Client(CachingMixin, RevokingMixin):
         _, acreate = self.registry.callers(request.provider)
         started = time.monotonic()
         deadline = started + policy.deadline if policy.deadline is not None else None
-        attempt = 0
-        while True:
-            attempt += 1
-            t_token = call_timeout.set(timeout)
-            d_token = call_deadline.set(deadline)
-            failure: Attempt | None = None
-            try:
-                async with request.http.acall():
-                    awaitable = acreate(request=request)
-                    if awaitable is None:
-                        token = self._check_result(request, None)
-                    else:
-                        left = None if deadline is None else max(deadline - time.monotonic(), 0.001)
-                        async with asyncio.timeout(left):
-                            result = await awaitable
-                        token = self._check_result(request, result)
-            except Exception as exc:  # CancelledError (a BaseException) from the caller propagates
-                failure = self._translate(exc, request)
-            finally:
-                call_timeout.reset(t_token)
-                call_deadline.reset(d_token)
-                forget_response()  # whatever plugin answered, its raw response (it holds the token) goes
-            if failure is None:
-                self._audit(request, started, attempt, token=token)
-                return token
-            error, wait = self._after_failure(request, failure, attempt, policy, deadline)
-            if error is not None:
-                self._audit(request, started, attempt, error=error)
-                raise error
-            await asyncio.sleep(wait)
+
+        async def once() -> Token:
+            async with request.http.acall():
+                awaitable = acreate(request=request)
+                if awaitable is None:
+                    return self._check_result(request, None)
+                async with asyncio.timeout(remaining(deadline)):
+                    result = await awaitable
+                return self._check_result(request, result)
+
+        token, error, attempts = await arun_attempts(
+            once, translate=partial(self._translate, request=request), decide=self._decider(request, policy, deadline),
+            timeout=timeout, deadline=deadline,
+        )  # fmt: skip
+        self._audit(request, started, attempts, token=token, error=error)
+        if error is not None:
+            raise error
+        assert token is not None
+        return token
 
     def _translate(self, exc: Exception, request: TokenRequest | RevokeRequest) -> Attempt:
-        """Map any exception of an attempt into the error tree (the one translation boundary)."""
-        attempt = translate_exception(exc, request)
-        if attempt is not None:
-            return attempt
-        rec = self.registry.plugin_of(request.provider)
-        # the exception's own text is not shown: a plugin bug may format a minted token (not a request secret,
-        # so scrub() could not catch it) into it; where it was raised is enough to find the bug
-        text = f"the plugin raised {type(exc).__name__}{_raised_at(exc)}"
-        error = PluginError(
-            text,
-            plugin=rec.value if rec else None,
-            distribution=rec.distribution if rec else None,
-            provider=request.provider,
-            kind=request.kind,
-        )
-        return Attempt(error, sent=True)
+        """Map any exception of an attempt into the error tree (``_failures.translate``)."""
+        return translate(exc, request, self.registry)
 
-    def _after_failure(
-        self, request: TokenRequest, failure: Attempt, attempt: int, policy: RetryPolicy, deadline: float | None
-    ) -> tuple[AnytokenError | None, float]:
-        """(error to raise, 0) or (None, seconds to wait before the next attempt)."""
-        error = failure.error
-        verdict = classify(failure, idempotent=request.kind_info.idempotent, policy=policy)
-        if request.kind_info.persistent and (verdict == "ambiguous" or _created_but_unreadable(error)):
-            return _ambiguous(request, error), 0.0
-        if verdict != "retry" or attempt >= policy.max_attempts:
-            return error, 0.0
-        wait = policy.wait(attempt, error)
-        if wait is None:
-            return error, 0.0
-        if deadline is not None and time.monotonic() + wait >= deadline:
-            return error, 0.0
-        return None, wait
+    @staticmethod
+    def _decider(request: TokenRequest, policy: RetryPolicy, deadline: float | None) -> Callable[[Attempt, int], tuple[AnytokenError | None, float]]:
+        kind = request.kind_info
+        return lambda failure, attempt: give_up_or_wait(
+            failure, attempt, policy, deadline, idempotent=kind.idempotent, persistent=request if kind.persistent else None
+        )
 
     def _check_result(self, request: TokenRequest, result: object) -> Token:
         if isinstance(result, Token):
             if result.provider != request.provider or result.kind != request.kind:
-                raise self._plugin_error(
-                    request, f"returned a {result.provider}/{result.kind} token for a {request.provider}/{request.kind} request"
+                raise plugin_error(
+                    self.registry, request, f"returned a {result.provider}/{result.kind} token for a {request.provider}/{request.kind} request"
                 )
             return result._mask_also(request.secrets())  # the typed raw answer never prints a credential
         if result is None:
-            raise self._plugin_error(request, "no plugin answered create_token for this provider")
-        raise self._plugin_error(request, f"create_token returned {type(result).__name__}, not a Token")
-
-    def _plugin_error(self, request: TokenRequest, message: str) -> PluginError:
-        rec = self.registry.plugin_of(request.provider)
-        return PluginError(
-            message,
-            plugin=rec.value if rec else None,
-            distribution=rec.distribution if rec else None,
-            provider=request.provider,
-            kind=request.kind,
-        )
+            raise plugin_error(self.registry, request, "no plugin answered create_token for this provider")
+        raise plugin_error(self.registry, request, f"create_token returned {type(result).__name__}, not a Token")
 
     # -- audit --------------------------------------------------------------------------------------
 
@@ -564,72 +469,7 @@ class Client(CachingMixin, RevokingMixin):
                 logging.getLogger("anytoken").warning("an audit hook failed: %s", getattr(fn, "__qualname__", fn))
 
 
-def _raised_at(exc: BaseException) -> str:
-    import traceback
-
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return ""
-    last = frames[-1]
-    return f" at {os.path.basename(last.filename)}:{last.lineno} in {last.name}"
-
 
 def _idempotency_key() -> str:
     """128 random bits as 32 hex digits (uuid4's strength without importing uuid: ~2 ms at start-up)."""
     return os.urandom(16).hex()
-
-
-def _client_credentials(provider: str, value: Mapping[str, str] | str) -> dict[str, str] | str:
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, Mapping):
-        raise InvalidParameterError(
-            [(f"credentials[{provider!r}]", f"must be a string or a mapping of credential fields, not {type(value).__name__}")]
-        )
-    return dict(value)
-
-
-def _created_but_unreadable(error: AnytokenError) -> bool:
-    """A success status whose answer could not be read: the resource exists, its secret is lost."""
-    return isinstance(error, MalformedResponseError) and (error.status is None or 200 <= error.status < 300)
-
-
-def _ambiguous(request: TokenRequest, error: AnytokenError) -> AmbiguousMintError:
-    return AmbiguousMintError(
-        f"{error.message}; the token may have been created at the provider although no answer came back. "
-        "It was not retried, to avoid a duplicate: check for a token created just now and revoke it if unwanted",
-        provider=request.provider,
-        kind=request.kind,
-        status=error.status,
-        request_id=error.request_id,
-    )
-
-
-def translate_exception(exc: Exception, request: TokenRequest | RevokeRequest) -> Attempt | None:
-    """Map transport and parsing exceptions to anytoken errors; None for anything else (a plugin bug).
-
-    ``sent=False`` only when the request provably never reached the server.
-    """
-    import httpx
-
-    from ._http import DeadlineReachedError, ResponseTooLargeError
-
-    where: dict[str, Any] = {"provider": request.provider, "kind": request.kind}
-    if isinstance(exc, AnytokenError):
-        if exc.provider is None:
-            exc.provider, exc.kind = request.provider, request.kind
-        # a plugin may have raised it while handling a third-party exception whose text holds a secret
-        exc.__cause__ = exc.__context__ = None
-        exc.__suppress_context__ = True
-        return Attempt(exc, sent=True)
-    if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError | httpx.PoolTimeout):
-        return Attempt(ProviderUnavailableError(f"could not connect to {request.base_url} ({type(exc).__name__})", **where), sent=False)
-    if isinstance(exc, httpx.TimeoutException | TimeoutError | DeadlineReachedError):  # asyncio.TimeoutError is TimeoutError
-        return Attempt(DeadlineExceededError("no answer within the timeout", **where), sent=True)
-    if isinstance(exc, httpx.TransportError):
-        return Attempt(ProviderUnavailableError(f"the connection failed mid-request ({type(exc).__name__})", **where), sent=True)
-    if isinstance(exc, ResponseTooLargeError):
-        return Attempt(MalformedResponseError(f"the answer is larger than {exc.limit} bytes; refused", **where), sent=True)
-    if isinstance(exc, httpx.HTTPError | httpx.InvalidURL | httpx.StreamError):
-        return Attempt(ProviderError(f"HTTP error ({type(exc).__name__})", **where), sent=True)
-    return None
