@@ -192,3 +192,26 @@ def test_loading_every_provider_plugin_loads_no_tooling() -> None:
     )
     tooling = sorted(m for m in loaded if is_tooling(m))
     assert not tooling, f"the runtime loaded {tooling}"
+
+
+#: the plugin toolkit: what plugins import to be written; the core below it never imports it
+TOOLKIT = ("anytoken.provider",)
+
+
+def core_to_toolkit_edges(paths: list[Path]) -> list[str]:
+    out = []
+    for path in paths:
+        module = module_name(path)
+        if is_tooling(module) or module in TOOLKIT or not module.startswith("anytoken"):
+            continue
+        for line, target, _top in imports(path):
+            if any(target == t or target.startswith(t + ".") for t in TOOLKIT):
+                out.append(f"{path.relative_to(ROOT)}:{line}: runtime core module {module} imports the plugin toolkit {target}")
+    return out
+
+
+def test_the_runtime_core_never_imports_the_plugin_toolkit() -> None:
+    """The toolkit sits above the core (docs/architecture.md): core modules share lower modules (``_context``,
+    ``_plugin_kit``) with it instead."""
+    problems = core_to_toolkit_edges(source_modules())
+    assert not problems, "\n".join(problems)
