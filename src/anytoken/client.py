@@ -375,9 +375,12 @@ class Client(CachingMixin, RevokingMixin):
                 return self._check_result(request, create(request=request))
 
         token, error, attempts = run_attempts(
-            once, translate=partial(self._translate, request=request), decide=self._decider(request, policy, deadline),
-            timeout=timeout, deadline=deadline,
-        )  # fmt: skip
+            once,
+            translate=partial(self._translate, request=request),
+            decide=self._decider(request, policy, deadline),
+            timeout=timeout,
+            deadline=deadline,
+        )
         self._audit(request, started, attempts, token=token, error=error)
         if error is not None:
             raise error  # raised outside any except block: no third-party exception in its context
@@ -404,9 +407,12 @@ class Client(CachingMixin, RevokingMixin):
                 return self._check_result(request, result)
 
         token, error, attempts = await arun_attempts(
-            once, translate=partial(self._translate, request=request), decide=self._decider(request, policy, deadline),
-            timeout=timeout, deadline=deadline,
-        )  # fmt: skip
+            once,
+            translate=partial(self._translate, request=request),
+            decide=self._decider(request, policy, deadline),
+            timeout=timeout,
+            deadline=deadline,
+        )
         self._audit(request, started, attempts, token=token, error=error)
         if error is not None:
             raise error
