@@ -45,6 +45,7 @@ __all__ = [
     "error_for_response",
     "expect",
     "forget_response",
+    "last_response",
     "hookimpl",
     "invalid_credential",
     "invalid_param",
