@@ -9,8 +9,7 @@ keyword, never reaching the plugin), which :class:`~anytoken.declarations.Param`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import InvalidParameterError
 
@@ -20,9 +19,11 @@ if TYPE_CHECKING:
 __all__ = ["CORE_KEYWORDS", "CallOptions"]
 
 
-@dataclass(frozen=True, slots=True)
-class CallOptions:
-    """The core keywords of a call; a bad value is a one-line :class:`InvalidParameterError` naming the field."""
+class CallOptions(NamedTuple):
+    """The core keywords of one call: an immutable value, built once per call by the Client's methods and handed
+    to the request builder, the mint and the cache front. :meth:`check` validates ``timeout`` and ``retry``
+    (one-line :class:`InvalidParameterError` naming the field); credentials and the base URL are checked where
+    they are resolved. A NamedTuple, not a frozen dataclass: it is built on every cache hit (0.4 vs 1.8 us)."""
 
     kind: str | None = None
     credentials: Mapping[str, str] | str | None = None
@@ -32,12 +33,26 @@ class CallOptions:
     force_refresh: bool = False
     allow_persistent: bool = False
 
-    def __post_init__(self) -> None:
-        check_timeout(self.timeout)
+    def check(self) -> CallOptions:
+        """Raise InvalidParameterError for a bad ``timeout`` or ``retry``; return the options."""
+        if self.timeout is not None:
+            check_timeout(self.timeout)
         if self.retry is not None:
             from .retry import check_retry
 
             check_retry(self.retry)
+        return self
+
+    def __repr__(self) -> str:  # credentials are secrets: only which fields were given shows
+        shown = self.keywords()
+        if "credentials" in shown:
+            creds = shown["credentials"]
+            shown["credentials"] = sorted(creds) if isinstance(creds, Mapping) else "<given>"
+        return f"CallOptions({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
+    def keywords(self) -> dict[str, Any]:
+        """The options that differ from the defaults, as keywords of ``get_token`` / ``create_token``."""
+        return {name: value for name, value in zip(self._fields, self, strict=True) if value != _DEFAULTS[name]}
 
 
 def check_timeout(timeout: float | None) -> None:
@@ -51,4 +66,5 @@ def check_timeout(timeout: float | None) -> None:
 #: every keyword of the call surface a provider parameter could collide with: the fields of
 #: :class:`CallOptions`, the provider (the calls' first argument, also accepted by keyword) and
 #: ``invalidate``'s ``rejected``
-CORE_KEYWORDS: frozenset[str] = frozenset({f.name for f in fields(CallOptions)} | {"provider", "rejected"})
+CORE_KEYWORDS: frozenset[str] = frozenset({*CallOptions._fields, "provider", "rejected"})
+_DEFAULTS: dict[str, Any] = dict(CallOptions._field_defaults)

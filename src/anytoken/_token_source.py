@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._call import CallOptions
 from .errors import UsageError
 
 if TYPE_CHECKING:
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["TokenSource", "rejected"]
 
 _INVALID_TOKEN = re.compile(r"""\berror\s*=\s*"?invalid_token\b""", re.IGNORECASE)
-_CALL_ARGS = ("credentials", "base_url", "timeout", "retry")
+#: the call options an auth object takes besides ``kind`` and ``allow_persistent`` (never ``force_refresh``)
+_CALL_ARGS = tuple(name for name in CallOptions._fields if name not in ("kind", "allow_persistent", "force_refresh"))
 
 
 def rejected(status: int, www_authenticate: str | None) -> bool:

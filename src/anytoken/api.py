@@ -1,16 +1,20 @@
-"""Module-level functions, served by one lazily built default :class:`~anytoken.Client`."""
+"""Module-level functions, served by one lazily built default :class:`~anytoken.Client`.
+
+``anytoken.create_token(...)`` is ``default_client().create_token(...)``: each function here takes the
+signature of its Client method (:func:`_on_default_client`), so the call surface is written once.
+"""
 
 from __future__ import annotations
 
 import atexit
+import functools
+import inspect
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from .client import Client
 from .declarations import ProviderInfo
-from .retry import RetryPolicy
-from .tokens import Token
 
 __all__ = [
     "aclose",
@@ -97,100 +101,50 @@ def _close_at_exit() -> None:
         client.close()
 
 
-def create_token(
-    provider: str,
-    *,
-    kind: str | None = None,
-    credentials: Mapping[str, str] | str | None = None,
-    base_url: str | None = None,
-    timeout: float | None = None,
-    retry: RetryPolicy | None = None,
-    **params: Any,
-) -> Token:
-    """Mint a token from ``provider``: ``anytoken.create_token("clerk", token_format="jwt")``."""
-    return default_client().create_token(
-        provider, kind=kind, credentials=credentials, base_url=base_url, timeout=timeout, retry=retry, **params
-    )
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-async def acreate_token(
-    provider: str,
-    *,
-    kind: str | None = None,
-    credentials: Mapping[str, str] | str | None = None,
-    base_url: str | None = None,
-    timeout: float | None = None,
-    retry: RetryPolicy | None = None,
-    **params: Any,
-) -> Token:
-    """Async twin of :func:`create_token`."""
-    return await default_client().acreate_token(
-        provider, kind=kind, credentials=credentials, base_url=base_url, timeout=timeout, retry=retry, **params
-    )
+def _on_default_client(method: Callable[Concatenate[Client, P], R]) -> Callable[P, R]:
+    """The module-level twin of a :class:`Client` method, called on :func:`default_client`: the same
+    signature and docstring, written once (on the Client)."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        return getattr(default_client(), name)(*args, **kwargs)  # type: ignore[no-any-return]
+
+    return _without_self(call, method)
 
 
-def get_token(
-    provider: str,
-    *,
-    kind: str | None = None,
-    credentials: Mapping[str, str] | str | None = None,
-    base_url: str | None = None,
-    timeout: float | None = None,
-    retry: RetryPolicy | None = None,
-    force_refresh: bool = False,
-    allow_persistent: bool = False,
-    **params: Any,
-) -> Token:
-    """A cached token while it is fresh, else a new one (single-flight per key; ``docs/cache.md``)."""
-    return default_client().get_token(
-        provider,
-        kind=kind,
-        credentials=credentials,
-        base_url=base_url,
-        timeout=timeout,
-        retry=retry,
-        force_refresh=force_refresh,
-        allow_persistent=allow_persistent,
-        **params,
-    )
+def _without_self(function: Callable[P, R], method: Callable[..., Any]) -> Callable[P, R]:
+    """``help()`` and ``inspect.signature`` show the method's signature minus ``self``."""
+    signature = inspect.signature(method)
+    function.__module__, function.__qualname__ = __name__, method.__name__
+    del function.__wrapped__  # type: ignore[attr-defined]
+    function.__signature__ = signature.replace(parameters=list(signature.parameters.values())[1:])  # type: ignore[attr-defined]
+    return function
 
 
-async def aget_token(
-    provider: str,
-    *,
-    kind: str | None = None,
-    credentials: Mapping[str, str] | str | None = None,
-    base_url: str | None = None,
-    timeout: float | None = None,
-    retry: RetryPolicy | None = None,
-    force_refresh: bool = False,
-    allow_persistent: bool = False,
-    **params: Any,
-) -> Token:
-    """Async twin of :func:`get_token`."""
-    return await default_client().aget_token(
-        provider,
-        kind=kind,
-        credentials=credentials,
-        base_url=base_url,
-        timeout=timeout,
-        retry=retry,
-        force_refresh=force_refresh,
-        allow_persistent=allow_persistent,
-        **params,
-    )
+def _on_default_client_async(method: Callable[Concatenate[Client, P], Awaitable[R]]) -> Callable[P, Coroutine[Any, Any, R]]:
+    """:func:`_on_default_client` for a coroutine method (the twin is a coroutine function too)."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        return await getattr(default_client(), name)(*args, **kwargs)  # type: ignore[no-any-return]
+
+    return _without_self(call, method)
+
+
+create_token = _on_default_client(Client.create_token)
+acreate_token = _on_default_client_async(Client.acreate_token)
+get_token = _on_default_client(Client.get_token)
+aget_token = _on_default_client_async(Client.aget_token)
+revoke_token = _on_default_client(Client.revoke_token)
+arevoke_token = _on_default_client_async(Client.arevoke_token)
 
 
 def list_providers() -> list[ProviderInfo]:
     """Declarations of every installed, usable provider."""
     return default_client().list_providers()
-
-
-def revoke_token(token: Token, *, credentials: Mapping[str, str] | str | None = None, base_url: str | None = None) -> None:
-    """Revoke a minted token at its provider and drop its cached copies (``Client.revoke_token``)."""
-    default_client().revoke_token(token, credentials=credentials, base_url=base_url)
-
-
-async def arevoke_token(token: Token, *, credentials: Mapping[str, str] | str | None = None, base_url: str | None = None) -> None:
-    """Async twin of :func:`revoke_token`."""
-    await default_client().arevoke_token(token, credentials=credentials, base_url=base_url)

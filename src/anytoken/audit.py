@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
 
-__all__ = ["AuditEvent", "JsonLinesAuditor"]
+if TYPE_CHECKING:
+    from .errors import AnytokenError
+    from .tokens import Token, TokenRequest
+
+__all__ = ["AuditEvent", "JsonLinesAuditor", "deliver", "mint_event"]
 
 _log = logging.getLogger("anytoken.audit")
 
@@ -59,3 +64,32 @@ class JsonLinesAuditor:
     @_hookimpl
     def anytoken_audit(self, event: AuditEvent) -> None:
         self.logger.info(json.dumps(event.to_dict(), sort_keys=True))
+
+
+def mint_event(request: TokenRequest, started: float, attempts: int, token: Token | None, error: AnytokenError | None) -> AuditEvent:
+    """The event of one mint call: ``started`` is its ``time.monotonic()``; credentials only as fingerprints."""
+    from ._secrets import fingerprint
+
+    return AuditEvent(
+        time=datetime.now(UTC),
+        provider=request.provider,
+        kind=request.kind,
+        outcome="success" if error is None else type(error).__name__,
+        attempts=attempts,
+        duration_s=round(time.monotonic() - started, 6),
+        credential_fingerprints={k: fingerprint(v.get()) for k, v in request.credentials.items()},
+        token_id=token.id if token else None,
+        expires_at=token.expires_at if token else None,
+        status=error.status if error else None,
+        request_id=error.request_id if error else None,
+        error=str(error) if error else None,
+    )
+
+
+def deliver(event: AuditEvent, auditors: Iterable[Callable[..., object]]) -> None:
+    """Hand ``event`` to every auditor; one that fails is logged and skipped: an auditor never breaks minting."""
+    for fn in auditors:
+        try:
+            fn(event=event)
+        except Exception:
+            logging.getLogger("anytoken").warning("an audit hook failed: %s", getattr(fn, "__qualname__", fn))

@@ -1,43 +1,36 @@
 """The :class:`Client`: owns HTTP pools, defaults, retries and (with ``get_token``) the token cache.
 
-The flow of one call (``docs/architecture.md``): resolve the provider's plugin (entry points, importing
-only that plugin) → validate parameters against its declaration → resolve the base URL and credentials
-(explicit argument > client configuration > environment variable) → call the ``create_token`` hook with
-retries under an overall deadline → translate transport failures into the error tree at one boundary
-(:func:`_translate`) → check the result is a Token → emit one audit event.
+The flow of one call (``docs/architecture.md``): the call's keywords become one
+:class:`~anytoken._call.CallOptions` → the request builder (``_prepare``) resolves the provider's plugin,
+validates the parameters, resolves the base URL and credentials (explicit argument > client configuration >
+environment variable), memoised per call → the ``create_token`` hook runs in the attempt loop
+(``_attempts``) with retries under an overall deadline, failures translated into the error tree at one
+boundary (``_failures``) → the result is checked to be a Token → one audit event. ``get_token`` goes
+through the cache front (``cache._front``) and revocation through the revoker (``_revoke``), both composed
+here.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from functools import partial
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._attempts import arun_attempts, remaining, run_attempts
-from ._call import check_timeout
-from ._credentials import client_credentials, resolve_credentials
-from ._failures import give_up_or_wait, plugin_error, translate
-from ._revoke import RevokingMixin
-from ._secrets import Secret, fingerprint
-from .cache import CachingMixin
-from .cache._mixin import _MEMO_SIZE, _env_values, _env_vars, _freeze
-from .declarations import ProviderInfo, TokenKind
-from .errors import (
-    AnytokenError,
-    InvalidParameterError,
-    MissingBaseURLError,
-)
+from ._call import CallOptions, check_timeout
+from ._minting import Minter
+from ._prepare import RequestBuilder
+from ._revoke import Revoker
+from .declarations import ProviderInfo
+from .errors import InvalidParameterError
 from .plugins import Registry, registry_for
-from .retry import Attempt, RetryPolicy, check_retry
+from .retry import RetryPolicy, check_retry
 from .tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
     from ._http import HttpPools
     from .cache import TokenCache
+    from .cache._front import CachedMinting
 
 __all__ = ["Client"]
 
@@ -49,7 +42,7 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-class Client(CachingMixin, RevokingMixin):
+class Client:
     """Mints tokens from any installed provider; sync and async; a context manager.
 
     ``create_token`` always mints; ``get_token`` returns a cached token while it is fresh (``docs/cache.md``);
@@ -102,12 +95,17 @@ class Client(CachingMixin, RevokingMixin):
             raise InvalidParameterError([("timeout", "must be a number of seconds between 0 and 3600")])
         self.timeout = float(timeout)
         self.retry = check_retry(retry) or RetryPolicy()
-        self._env = env
-        self.base_urls = dict(base_urls or {})
-        self._credentials = {p: client_credentials(p, v) for p, v in (credentials or {}).items()}
-        self.registry = registry or registry_for(self.env, choices=plugins)
-        self.allow_insecure_http = (
-            _truthy(self.env.get("ANYTOKEN_ALLOW_INSECURE_HTTP")) if allow_insecure_http is None else allow_insecure_http
+        env_map: Mapping[str, str] = os.environ if env is None else env
+        self.registry = registry or registry_for(env_map, choices=plugins)
+        self._builder = RequestBuilder(
+            registry=self.registry,
+            env=env_map,
+            pools=lambda: self.pools,
+            base_urls=base_urls,
+            credentials=credentials,
+            allow_insecure_http=(
+                _truthy(env_map.get("ANYTOKEN_ALLOW_INSECURE_HTTP")) if allow_insecure_http is None else allow_insecure_http
+            ),
         )
         self.max_response_bytes = max_response_bytes
         self._transport = transport
@@ -115,20 +113,42 @@ class Client(CachingMixin, RevokingMixin):
         self._pools: HttpPools | None = None
         self._closed = False
         self._cache: TokenCache | None = cache
+        self._cached: CachedMinting | None = None
+        self._revoker = Revoker(self._builder, lambda: self.retry, lambda: self._cache)
         self._init_lock = threading.RLock()
-        self._auditors: list[Any] = []
-        self._prepare_memo: dict[Any, tuple[TokenRequest, tuple[str, ...], tuple[Any, ...]]] = {}
-        if audit_log or (audit_log is None and _truthy(self.env.get("ANYTOKEN_AUDIT_LOG"))):
+        auditors: list[Any] = []
+        if audit_log or (audit_log is None and _truthy(env_map.get("ANYTOKEN_AUDIT_LOG"))):
             from .audit import JsonLinesAuditor
 
-            self._auditors.append(JsonLinesAuditor())
+            auditors.append(JsonLinesAuditor())
+        minter = Minter(self.registry, lambda: self.retry, auditors)
+        self._mint, self._amint = minter.mint, minter.amint
 
     def __repr__(self) -> str:
         return f"Client(timeout={self.timeout}, providers={sorted(self.base_urls) or 'defaults'})"
 
     @property
     def env(self) -> Mapping[str, str]:
-        return os.environ if self._env is None else self._env
+        """Where environment variables are read (``os.environ`` unless ``env=`` was given)."""
+        return self._builder.env
+
+    @property
+    def base_urls(self) -> dict[str, str]:
+        """provider -> base URL, overriding defaults and environment variables (may be changed in place)."""
+        return self._builder.base_urls
+
+    @base_urls.setter
+    def base_urls(self, value: Mapping[str, str]) -> None:
+        self._builder.base_urls = dict(value)
+
+    @property
+    def allow_insecure_http(self) -> bool:
+        """Plain ``http://`` base URLs to non-loopback hosts are allowed."""
+        return self._builder.allow_insecure_http
+
+    @allow_insecure_http.setter
+    def allow_insecure_http(self, value: bool) -> None:
+        self._builder.allow_insecure_http = bool(value)
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
@@ -142,6 +162,19 @@ class Client(CachingMixin, RevokingMixin):
 
                     self._cache = TokenCache()
         return self._cache
+
+    @property
+    def _front(self) -> CachedMinting:
+        """The cache front behind ``get_token`` (built with the cache, on first use)."""
+        front = self._cached
+        if front is None:
+            from .cache._front import CachedMinting
+
+            with self._init_lock:
+                front = self._cached = self._cached or CachedMinting(
+                    self._builder, self.cache, self._mint, self._amint, lambda: self.retry
+                )
+        return front
 
     @property
     def pools(self) -> HttpPools:
@@ -229,111 +262,20 @@ class Client(CachingMixin, RevokingMixin):
     ) -> TokenRequest:
         """Validate everything about a call without touching the network."""
         self._check_open()
-        info = self.registry.provider(provider)
-        kind_info = info.kind(kind)
-        clean = kind_info.validate(self._params_from_env(kind_info, params or {}), provider=info.name)
-        environment = None
-        if info.env_param and info.env_param in clean:
-            environment = str(clean[info.env_param])
-        derived = info.base_url_from(clean) if info.base_url_from is not None and base_url is None else None
-        url = derived or self._base_url(info, base_url, environment)
-        from ._http import check_base_url
-        from ._http_session import HttpSession
+        return self._builder.prepare(provider, CallOptions(kind, credentials, base_url), params or {})
 
-        url = check_base_url(url, provider=info.name, allow_insecure_http=self.allow_insecure_http)
-        creds = self._resolve_credentials(info, kind_info, credentials)
-        return TokenRequest(
-            provider=info.name,
-            kind=kind_info.name,
-            params=clean,
-            credentials=creds,
-            base_url=url,
-            http=HttpSession(self.pools, url),
-            info=info,
-            kind_info=kind_info,
-            idempotency_key=_idempotency_key(),
-            environment=environment,
-        )
+    def prepare_revoke(
+        self, token: Token, *, credentials: Mapping[str, str] | str | None = None, base_url: str | None = None
+    ) -> RevokeRequest:
+        """Build the :class:`~anytoken.RevokeRequest` for ``token`` without touching the network."""
+        self._check_open()
+        return self._builder.prepare_revoke(token, credentials=credentials, base_url=base_url)
 
-    def _prepared(
-        self,
-        provider: str,
-        kind: str | None,
-        credentials: Mapping[str, str] | str | None,
-        base_url: str | None,
-        params: Mapping[str, Any],
-    ) -> TokenRequest:
-        """:meth:`prepare`, memoised per call arguments as ``get_token``'s cache key is: validation, URL checks
-        and credential resolution run once per distinct call while the environment variables they read keep
-        their values (~25% of anytoken's own per-mint CPU otherwise). Each call gets its own idempotency key
-        and its own copy of the parameters."""
-        try:
-            fast: Any = (
-                provider,
-                kind,
-                base_url,
-                self.base_urls.get(provider),
-                _freeze(credentials),
-                _freeze(params),
-                self.allow_insecure_http,
-            )
-        except TypeError:
-            fast = None
-        memo = self._prepare_memo
-        if fast is not None:
-            entry = memo.get(fast)
-            if entry is not None and _env_values(self.env, entry[1]) == entry[2]:
-                r = entry[0]
-                return TokenRequest(
-                    r.provider,
-                    r.kind,
-                    dict(r.params),
-                    r.credentials,
-                    r.base_url,
-                    r.http,
-                    r.info,
-                    r.kind_info,
-                    _idempotency_key(),
-                    r.environment,
-                )
-        request = self.prepare(provider, kind=kind, credentials=credentials, base_url=base_url, params=params)
-        if fast is not None and len(memo) < _MEMO_SIZE:
-            names = _env_vars(request)
-            memo[fast] = (request, names, _env_values(self.env, names))
-        return request
-
-    def _params_from_env(self, kind: TokenKind, params: Mapping[str, Any]) -> Mapping[str, Any]:
-        """``params`` plus declared parameters read from their environment variables (``Param.env``)."""
-        filled: dict[str, Any] | None = None
-        for p in kind.params:
-            if p.env and params.get(p.name) is None:
-                value = next((self.env[e] for e in p.env if self.env.get(e)), None)
-                if value is not None:
-                    filled = filled if filled is not None else dict(params)
-                    filled[p.name] = value
-        return params if filled is None else filled
-
-    def _base_url(self, info: ProviderInfo, explicit: str | None, environment: str | None) -> str:
-        if explicit is not None:
-            return explicit
-        if info.name in self.base_urls:
-            return self.base_urls[info.name]
-        if info.base_url_env and self.env.get(info.base_url_env):
-            return self.env[info.base_url_env]
-        urls = dict(info.base_urls)
-        if environment is not None and environment in urls:
-            return urls[environment]
-        if info.base_urls:
-            return info.base_urls[0][1]
-        raise MissingBaseURLError(info.name, info.base_url_env, info.base_url_example)
-
-    def _resolve_credentials(self, info: ProviderInfo, kind: TokenKind, explicit: Mapping[str, str] | str | None) -> dict[str, Secret]:
-        return resolve_credentials(info, kind, explicit, configured=self._credentials.get(info.name), env=self.env)
-
-    # -- minting ------------------------------------------------------------------------------------
+    # -- the call surface: each method turns its keywords into one CallOptions ---------------------
 
     def create_token(
         self,
+        /,
         provider: str,
         *,
         kind: str | None = None,
@@ -344,11 +286,13 @@ class Client(CachingMixin, RevokingMixin):
         **params: Any,
     ) -> Token:
         """Mint a new token (always calls the provider). Raises an :class:`~anytoken.errors.AnytokenError`."""
-        request = self._prepared(provider, kind, credentials, base_url, params)
-        return self.mint(request, timeout=timeout, retry=retry)
+        self._check_open()
+        options = CallOptions(kind, credentials, base_url, timeout, retry).check()
+        return self._mint(self._builder.prepared(provider, options, params).fresh(), options)
 
     async def acreate_token(
         self,
+        /,
         provider: str,
         *,
         kind: str | None = None,
@@ -359,123 +303,117 @@ class Client(CachingMixin, RevokingMixin):
         **params: Any,
     ) -> Token:
         """Async twin of :meth:`create_token`, with real async I/O."""
-        request = self._prepared(provider, kind, credentials, base_url, params)
-        return await self.amint(request, timeout=timeout, retry=retry)
+        self._check_open()
+        options = CallOptions(kind, credentials, base_url, timeout, retry).check()
+        return await self._amint(self._builder.prepared(provider, options, params).fresh(), options)
+
+    def get_token(
+        self,
+        /,
+        provider: str,
+        *,
+        kind: str | None = None,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        force_refresh: bool = False,
+        allow_persistent: bool = False,
+        **params: Any,
+    ) -> Token:
+        """A cached token while it is fresh, a newly minted one otherwise (``docs/cache.md``).
+
+        Only for reusable kinds; kinds whose minting creates a persistent resource need
+        ``allow_persistent=True``. ``force_refresh=True`` mints a new token (one per key, however many ask).
+        """
+        self._check_open()  # a closed client refuses even a cached token
+        options = CallOptions(kind, credentials, base_url, timeout, retry, force_refresh, allow_persistent).check()
+        return self._front.get(provider, options, params)
+
+    async def aget_token(
+        self,
+        /,
+        provider: str,
+        *,
+        kind: str | None = None,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        force_refresh: bool = False,
+        allow_persistent: bool = False,
+        **params: Any,
+    ) -> Token:
+        """Async twin of :meth:`get_token`."""
+        self._check_open()
+        options = CallOptions(kind, credentials, base_url, timeout, retry, force_refresh, allow_persistent).check()
+        return await self._front.aget(provider, options, params)
+
+    def invalidate(
+        self,
+        provider: str,
+        *,
+        kind: str | None = None,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+        rejected: Token | None = None,
+        **params: Any,
+    ) -> None:
+        """Drop the cached token for these arguments, e.g. after the provider rejected it.
+
+        With ``rejected=token`` only that token is dropped: a newer one another caller already minted stays.
+        """
+        self._check_open()
+        self._front.invalidate(provider, CallOptions(kind, credentials, base_url), params, rejected)
+
+    async def ainvalidate(
+        self,
+        provider: str,
+        *,
+        kind: str | None = None,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+        rejected: Token | None = None,
+        **params: Any,
+    ) -> None:
+        """Async twin of :meth:`invalidate` (the Redis backend is used without blocking the loop)."""
+        self._check_open()
+        await self._front.ainvalidate(provider, CallOptions(kind, credentials, base_url), params, rejected)
+
+    def revoke_token(
+        self,
+        token: Token,
+        *,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """Revoke ``token`` at its provider and drop every cached copy of it.
+
+        Credentials and base URL resolve as for a mint (the key that minted the token is the one to pass).
+        Raises :class:`~anytoken.errors.NotRevocableError` for a kind that cannot be revoked.
+        """
+        self._check_open()
+        self._revoker.revoke(token, credentials=credentials, base_url=base_url, retry=retry)
+
+    async def arevoke_token(
+        self,
+        token: Token,
+        *,
+        credentials: Mapping[str, str] | str | None = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        """Async twin of :meth:`revoke_token`."""
+        self._check_open()
+        await self._revoker.arevoke(token, credentials=credentials, base_url=base_url, retry=retry)
+
+    # -- minting ------------------------------------------------------------------------------------
 
     def mint(self, request: TokenRequest, *, timeout: float | None = None, retry: RetryPolicy | None = None) -> Token:
         """Run a prepared request through the plugin, with retries under the policy's deadline."""
-        policy = check_retry(retry) or self.retry
-        check_timeout(timeout)
-        create, _ = self.registry.callers(request.provider)
-        started = time.monotonic()
-        deadline = started + policy.deadline if policy.deadline is not None else None
-
-        def once() -> Token:
-            with request.http.call():  # the pools this attempt uses stay open until it ends
-                return self._check_result(request, create(request=request))
-
-        token, error, attempts = run_attempts(
-            once,
-            translate=partial(self._translate, request=request),
-            decide=self._decider(request, policy, deadline),
-            timeout=timeout,
-            deadline=deadline,
-        )
-        self._audit(request, started, attempts, token=token, error=error)
-        if error is not None:
-            raise error  # raised outside any except block: no third-party exception in its context
-        assert token is not None
-        return token
+        return self._mint(request, CallOptions(timeout=timeout, retry=retry).check())
 
     async def amint(self, request: TokenRequest, *, timeout: float | None = None, retry: RetryPolicy | None = None) -> Token:
         """Async twin of :meth:`mint`; the deadline also bounds the attempt with ``asyncio.timeout``."""
-        import asyncio
-
-        policy = check_retry(retry) or self.retry
-        check_timeout(timeout)
-        _, acreate = self.registry.callers(request.provider)
-        started = time.monotonic()
-        deadline = started + policy.deadline if policy.deadline is not None else None
-
-        async def once() -> Token:
-            async with request.http.acall():
-                awaitable = acreate(request=request)
-                if awaitable is None:
-                    return self._check_result(request, None)
-                async with asyncio.timeout(remaining(deadline)):
-                    result = await awaitable
-                return self._check_result(request, result)
-
-        token, error, attempts = await arun_attempts(
-            once,
-            translate=partial(self._translate, request=request),
-            decide=self._decider(request, policy, deadline),
-            timeout=timeout,
-            deadline=deadline,
-        )
-        self._audit(request, started, attempts, token=token, error=error)
-        if error is not None:
-            raise error
-        assert token is not None
-        return token
-
-    def _translate(self, exc: Exception, request: TokenRequest | RevokeRequest) -> Attempt:
-        """Map any exception of an attempt into the error tree (``_failures.translate``)."""
-        return translate(exc, request, self.registry)
-
-    @staticmethod
-    def _decider(request: TokenRequest, policy: RetryPolicy, deadline: float | None) -> Callable[[Attempt, int], tuple[AnytokenError | None, float]]:
-        kind = request.kind_info
-        return lambda failure, attempt: give_up_or_wait(
-            failure, attempt, policy, deadline, idempotent=kind.idempotent, persistent=request if kind.persistent else None
-        )
-
-    def _check_result(self, request: TokenRequest, result: object) -> Token:
-        if isinstance(result, Token):
-            if result.provider != request.provider or result.kind != request.kind:
-                raise plugin_error(
-                    self.registry, request, f"returned a {result.provider}/{result.kind} token for a {request.provider}/{request.kind} request"
-                )
-            return result._mask_also(request.secrets())  # the typed raw answer never prints a credential
-        if result is None:
-            raise plugin_error(self.registry, request, "no plugin answered create_token for this provider")
-        raise plugin_error(self.registry, request, f"create_token returned {type(result).__name__}, not a Token")
-
-    # -- audit --------------------------------------------------------------------------------------
-
-    def _audit(
-        self, request: TokenRequest, started: float, attempts: int, *, token: Token | None = None, error: AnytokenError | None = None
-    ) -> None:
-        hook = self.registry.pm.hook.anytoken_audit
-        impls = hook.get_hookimpls()
-        if not self._auditors and not impls:
-            return
-        from .audit import AuditEvent
-
-        event = AuditEvent(
-            time=datetime.now(UTC),
-            provider=request.provider,
-            kind=request.kind,
-            outcome="success" if error is None else type(error).__name__,
-            attempts=attempts,
-            duration_s=round(time.monotonic() - started, 6),
-            credential_fingerprints={k: fingerprint(v.get()) for k, v in request.credentials.items()},
-            token_id=token.id if token else None,
-            expires_at=token.expires_at if token else None,
-            status=error.status if error else None,
-            request_id=error.request_id if error else None,
-            error=str(error) if error else None,
-        )
-        for fn in [*(a.anytoken_audit for a in self._auditors), *(impl.function for impl in impls)]:
-            try:
-                fn(event=event)
-            except Exception:  # an auditor must never break minting
-                import logging
-
-                logging.getLogger("anytoken").warning("an audit hook failed: %s", getattr(fn, "__qualname__", fn))
-
-
-
-def _idempotency_key() -> str:
-    """128 random bits as 32 hex digits (uuid4's strength without importing uuid: ~2 ms at start-up)."""
-    return os.urandom(16).hex()
+        return await self._amint(request, CallOptions(timeout=timeout, retry=retry).check())

@@ -58,7 +58,7 @@ def test_rotation_in_the_real_process_environment_is_seen(cachy: CachyPlugin, mo
 
 
 def test_call_arguments_freeze_for_the_key_memo() -> None:
-    from anytoken.cache._mixin import _freeze
+    from anytoken._prepare import freeze as _freeze
 
     assert _freeze({"b": [1, {"c": 2}], "a": "x"}) == (("a", "x"), ("b", (1, frozenset({("c", 2)}))))
     assert _freeze({"a": 1, "b": "x"}) == _freeze({"b": "x", "a": 1})

@@ -215,3 +215,27 @@ def test_the_runtime_core_never_imports_the_plugin_toolkit() -> None:
     ``_plugin_kit``) with it instead."""
     problems = core_to_toolkit_edges(source_modules())
     assert not problems, "\n".join(problems)
+
+
+#: the Client's collaborators (docs/architecture.md, "The call surface"): each is given what it uses, so none
+#: reaches back to the Client or to the module-level API
+COMPOSED = ("anytoken._prepare", "anytoken._minting", "anytoken._revoke", "anytoken.cache._front", "anytoken._call")
+ABOVE_THEM = ("anytoken.client", "anytoken.api", "anytoken")
+
+
+def back_edges(paths: list[Path]) -> list[str]:
+    out = []
+    for path in paths:
+        module = module_name(path)
+        if module not in COMPOSED:
+            continue
+        for line, target, _top in imports(path):
+            if target in ABOVE_THEM or target.startswith(("anytoken.client.", "anytoken.api.")):
+                out.append(f"{path.relative_to(ROOT)}:{line}: {module} imports {target}, the layer that composes it")
+    return out
+
+
+def test_the_clients_collaborators_never_import_the_client() -> None:
+    assert {module_name(p) for p in source_modules()} >= set(COMPOSED)
+    problems = back_edges(source_modules())
+    assert not problems, "\n".join(problems)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._mixin import CachingMixin, check_cacheable
+from ._front import check_cacheable
 
 if TYPE_CHECKING:
     from ._backend import AsyncLease, CacheBackend, Lease, MemoryBackend
@@ -38,7 +38,6 @@ __all__ = [
     "AsyncLease",
     "CacheBackend",
     "CachedToken",
-    "CachingMixin",
     "FileBackend",
     "Lease",
     "MemoryBackend",
