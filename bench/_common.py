@@ -176,3 +176,14 @@ def sandbox(python: Path, env: dict[str, str]) -> Iterator[Json]:
 
 def summarize(values: list[float]) -> Json:
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}
+
+
+def cpu_name(default: str = "?") -> str:
+    """The CPU model from ``/proc/cpuinfo`` (``default`` where there is none)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return default

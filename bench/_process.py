@@ -119,13 +119,13 @@ def importtime(python: Path, env: dict[str, str], code: str) -> list[Json]:
 
 def bench_startup(runner: Runner) -> Json:
     doc = ROOT / "docs" / "startup.md"
-    script = ROOT / "scripts" / "bench_startup.py"
+    script = ROOT / "bench" / "startup.py"
     if doc.exists():
         return {"source": "docs/startup.md", "tables": _markdown_tables(doc.read_text())}
     if script.exists():
         proc = subprocess.run([str(runner.python), str(script)], capture_output=True, env=runner.env, timeout=600)
-        return {"source": "scripts/bench_startup.py", "stdout": proc.stdout.decode()[-4000:], "exit": proc.returncode}
-    return {"pending": "scripts/bench_startup.py and docs/startup.md do not exist yet"}
+        return {"source": "bench/startup.py", "stdout": proc.stdout.decode()[-4000:], "exit": proc.returncode}
+    return {"pending": "bench/startup.py and docs/startup.md do not exist yet"}
 
 
 def _markdown_tables(text: str) -> list[str]:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from _common import HEAVY_OPTIONAL, ROOT, RUNTIME_REQUIREMENTS, SDKS, VERSION_DISTS, Json, Runner, log, pinning_note
+from _common import HEAVY_OPTIONAL, ROOT, RUNTIME_REQUIREMENTS, SDKS, VERSION_DISTS, Json, Runner, cpu_name, log, pinning_note
 
 # -- the bench venv -------------------------------------------------------------------------------------
 
@@ -135,14 +135,7 @@ def _sdk_target(name: str, p: Json, path: str, request: Json) -> Json | None:
 
 
 def machine(runner: Runner) -> Json:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_name()
     mem = "?"
     try:
         kb = int(Path("/proc/meminfo").read_text().split()[1])

@@ -314,11 +314,11 @@ def _startup(r: Json, t: Targets) -> list[str]:
     if "tables" in s:
         return [
             *out,
-            "From [docs/startup.md](startup.md) (`scripts/bench_startup.py`, by its author):",
+            "From [docs/startup.md](startup.md) (`bench/startup.py`, by its author):",
             "",
             *[tb + "\n" for tb in s["tables"]],
         ]
-    return [*out, f"`scripts/bench_startup.py` (exit {s.get('exit')}):", "", "```", s.get("stdout", "").rstrip(), "```"]
+    return [*out, f"`bench/startup.py` (exit {s.get('exit')}):", "", "```", s.get("stdout", "").rstrip(), "```"]
 
 
 def _regen(r: Json, t: Targets) -> list[str]:

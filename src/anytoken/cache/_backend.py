@@ -73,6 +73,8 @@ class CacheBackend(Protocol):
 
 
 class _NoLease:
+    """The lease of a store that keeps no lock (or could not be reached): releasing it does nothing."""
+
     def release(self) -> None:
         pass
 
@@ -80,7 +82,8 @@ class _NoLease:
         pass
 
 
-_NO_LEASE = _NoLease()
+#: shared by the backends (memory, Redis) and the cache (a store that is down): one stateless instance
+NO_LEASE = _NoLease()
 
 
 class MemoryBackend:
@@ -125,7 +128,7 @@ class MemoryBackend:
                 del self._entries[key]
 
     def acquire(self, key: str, ready: Ready, *, wait: bool = True) -> tuple[Lease | None, CachedToken | None]:
-        return _NO_LEASE, None
+        return NO_LEASE, None
 
     def find(self, value: str) -> list[str]:
         with self._lock:
@@ -147,7 +150,7 @@ class MemoryBackend:
         self.delete(key, value=value)
 
     async def aacquire(self, key: str, ready: Ready, *, wait: bool = True) -> tuple[AsyncLease | None, CachedToken | None]:
-        return _NO_LEASE, None
+        return NO_LEASE, None
 
     async def aclose(self) -> None:
         pass

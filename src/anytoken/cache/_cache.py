@@ -34,7 +34,7 @@ from concurrent.futures import wait as _wait_for
 from typing import Any, TypeVar
 
 from ..tokens import Token
-from ._backend import AsyncLease, CacheBackend, Lease, MemoryBackend
+from ._backend import NO_LEASE, AsyncLease, CacheBackend, Lease, MemoryBackend
 from ._policy import CachedToken, RefreshPolicy
 
 __all__ = ["TokenCache"]
@@ -432,7 +432,7 @@ class TokenCache:
             return self.backend.acquire(key, ready, wait=wait)
         except Exception as exc:
             self._backend_failed("lock", exc)
-            return _NoLease(), None  # the store is down: mint locally, as if we held its lock
+            return NO_LEASE, None  # the store is down: mint locally, as if we held its lock
 
     async def _aacquire(
         self, key: str, ready: Callable[[CachedToken | None], bool], *, wait: bool
@@ -441,7 +441,7 @@ class TokenCache:
             return await self.backend.aacquire(key, ready, wait=wait)
         except Exception as exc:
             self._backend_failed("lock", exc)
-            return _NoLease(), None
+            return NO_LEASE, None
 
     async def _aread(self, key: str) -> CachedToken | None:
         try:
@@ -462,14 +462,6 @@ class TokenCache:
         if now - self._last_warning >= _WARN_EVERY:
             self._last_warning = now
             log.warning("anytoken cache: the cache backend failed to %s (%s); minting locally", op, type(exc).__name__)
-
-
-class _NoLease:
-    def release(self) -> None:
-        pass
-
-    async def arelease(self) -> None:
-        pass
 
 
 def _would_deadlock() -> Exception:

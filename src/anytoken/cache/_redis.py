@@ -27,7 +27,7 @@ import redis.asyncio
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from ._backend import AsyncLease, Lease, Ready
+from ._backend import NO_LEASE, AsyncLease, Lease, Ready
 from ._codec import EncryptionKey, decode, encode, make_fernet
 from ._policy import CachedToken
 
@@ -59,17 +59,6 @@ def _warn_plaintext() -> None:
         "anytoken cache: tokens are stored in Redis unencrypted, readable by anyone who can read that Redis; "
         "pass RedisBackend(..., encryption_key=...) (a key from cryptography.fernet.Fernet.generate_key()) to encrypt them"
     )
-
-
-class _NoLease:
-    def release(self) -> None:
-        pass
-
-    async def arelease(self) -> None:
-        pass
-
-
-_NO_LEASE = _NoLease()
 
 
 class _RedisLease:
@@ -264,21 +253,21 @@ class RedisBackend:
 
     def acquire(self, key: str, ready: Ready, *, wait: bool = True) -> tuple[Lease | None, CachedToken | None]:
         if not self._available():
-            return _NO_LEASE, None
+            return NO_LEASE, None
         name, owner, px = self.lock_key(key), secrets.token_hex(16), int(self.lock_ttl * 1000)
         deadline = time.monotonic() + self.lock_wait
         delay = self.poll_interval
         while True:
             got = self._run(lambda c: c.set(name, owner, nx=True, px=px), _DOWN)
             if got is _DOWN:
-                return _NO_LEASE, None
+                return NO_LEASE, None
             if got:
                 return _RedisLease(self, name, owner), None
             if not wait:
                 return None, None
             entry = self.get(key)
             if not self._available():
-                return _NO_LEASE, None
+                return NO_LEASE, None
             if ready(entry):
                 return None, entry
             left = deadline - time.monotonic()
@@ -353,21 +342,21 @@ class RedisBackend:
             lease, entry = await asyncio.to_thread(lambda: self.acquire(key, ready, wait=wait))
             return (_ThreadLease(lease) if lease is not None else None), entry
         if not self._available():
-            return _NO_LEASE, None
+            return NO_LEASE, None
         name, owner, px = self.lock_key(key), secrets.token_hex(16), int(self.lock_ttl * 1000)
         deadline = time.monotonic() + self.lock_wait
         delay = self.poll_interval
         while True:
             got = await self._arun(lambda c: c.set(name, owner, nx=True, px=px), _DOWN)
             if got is _DOWN:
-                return _NO_LEASE, None
+                return NO_LEASE, None
             if got:
                 return _RedisLease(self, name, owner), None
             if not wait:
                 return None, None
             entry = await self.aget(key)
             if not self._available():
-                return _NO_LEASE, None
+                return NO_LEASE, None
             if ready(entry):
                 return None, entry
             left = deadline - time.monotonic()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Startup cost of anytoken with 0, 10 and 100 extra installed plugin distributions.
 
-    python scripts/bench_startup.py [--runs 21] [--output docs/startup.md] [--keep DIR]
+    python bench/startup.py [--runs 21] [--output docs/startup.md] [--keep DIR]
 
 In three dedicated virtual environments under a temp dir it pip-installs (non-editable, one pip call each)
 the core (a wheel built once from this checkout), one benchmark plugin ``anytoken-benchstub`` (provider
@@ -37,6 +37,8 @@ import time
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from _common import cpu_name  # bench/ is sys.path[0] when this runs as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTS = (0, 10, 100)
@@ -198,14 +200,7 @@ def versions(python: Path) -> dict[str, str]:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_name(platform.processor() or platform.machine())
     return f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}"
 
 
