@@ -65,7 +65,9 @@ class Revoker:
             deadline,
         )
 
-    def revoke(self, token: Token, *, credentials: Mapping[str, str] | str | None, base_url: str | None, retry: RetryPolicy | None) -> None:
+    def revoke(
+        self, token: Token, *, credentials: Mapping[str, str] | str | None, base_url: str | None, timeout: float | None, retry: RetryPolicy | None
+    ) -> None:
         """Revoke ``token`` at its provider and drop every cached copy of it."""
         request = self._builder.prepare_revoke(token, credentials=credentials, base_url=base_url)
         caller = self._builder.registry.hook_caller(request.provider, "revoke_token")
@@ -75,7 +77,7 @@ class Revoker:
             with request.http.call():  # the pools it uses stay open until the attempt ends
                 return caller(request=request)
 
-        result, error, _ = run_attempts(once, translate=translated, decide=decide, timeout=None, deadline=deadline)
+        result, error, _ = run_attempts(once, translate=translated, decide=decide, timeout=timeout, deadline=deadline)
         if error is not None:
             if isinstance(error, NotFoundError):  # already gone at the provider: its cached copies go too
                 self._forget(token)
@@ -83,7 +85,9 @@ class Revoker:
         self._check_revoked(request, result)
         self._forget(token)
 
-    async def arevoke(self, token: Token, *, credentials: Mapping[str, str] | str | None, base_url: str | None, retry: RetryPolicy | None) -> None:
+    async def arevoke(
+        self, token: Token, *, credentials: Mapping[str, str] | str | None, base_url: str | None, timeout: float | None, retry: RetryPolicy | None
+    ) -> None:
         """Async twin of :meth:`revoke`."""
         request = self._builder.prepare_revoke(token, credentials=credentials, base_url=base_url)
         caller = self._builder.registry.hook_caller(request.provider, "arevoke_token")
@@ -97,7 +101,7 @@ class Revoker:
                 async with asyncio.timeout(remaining(deadline)):
                     return await awaitable
 
-        result, error, _ = await arun_attempts(once, translate=translated, decide=decide, timeout=None, deadline=deadline)
+        result, error, _ = await arun_attempts(once, translate=translated, decide=decide, timeout=timeout, deadline=deadline)
         if error is not None:
             if isinstance(error, NotFoundError):
                 await self._aforget(token)

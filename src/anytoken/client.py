@@ -386,15 +386,18 @@ class Client:
         *,
         credentials: Mapping[str, str] | str | None = None,
         base_url: str | None = None,
+        timeout: float | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
         """Revoke ``token`` at its provider and drop every cached copy of it.
 
         Credentials and base URL resolve as for a mint (the key that minted the token is the one to pass).
-        Raises :class:`~anytoken.errors.NotRevocableError` for a kind that cannot be revoked.
+        ``timeout`` and ``retry`` work as for :meth:`create_token`. Raises
+        :class:`~anytoken.errors.NotRevocableError` for a kind that cannot be revoked.
         """
         self._check_open()
-        self._revoker.revoke(token, credentials=credentials, base_url=base_url, retry=retry)
+        CallOptions(timeout=timeout, retry=retry).check()
+        self._revoker.revoke(token, credentials=credentials, base_url=base_url, timeout=timeout, retry=retry)
 
     async def arevoke_token(
         self,
@@ -402,11 +405,13 @@ class Client:
         *,
         credentials: Mapping[str, str] | str | None = None,
         base_url: str | None = None,
+        timeout: float | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
         """Async twin of :meth:`revoke_token`."""
         self._check_open()
-        await self._revoker.arevoke(token, credentials=credentials, base_url=base_url, retry=retry)
+        CallOptions(timeout=timeout, retry=retry).check()
+        await self._revoker.arevoke(token, credentials=credentials, base_url=base_url, timeout=timeout, retry=retry)
 
     # -- minting ------------------------------------------------------------------------------------
 
