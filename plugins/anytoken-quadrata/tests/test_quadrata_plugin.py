@@ -1,7 +1,6 @@
 """The Quadrata plugin against its sandbox emulation: environments, the request, the token, the errors.
 
-Quadrata publishes no OpenAPI spec: requests and answers are validated against the project's own
-``specs/quadrata.yaml`` (written from Quadrata's docs), which is what the generated client parses.
+The requests and answers against the spec are checked in ``test_quadrata_spec.py``.
 """
 
 from __future__ import annotations
@@ -22,12 +21,6 @@ from anytoken import Client
 from anytoken.devkit.sandbox import Fault, Sandbox
 from anytoken.devkit.spec_testing import (
     RecordingTransport,
-    load_spec,
-    operation,
-    own_spec_path,
-    request_errors,
-    validate_request,
-    validate_response,
 )
 from anytoken.devkit.testing import assert_no_secret
 from anytoken.errors import (
@@ -40,7 +33,6 @@ from anytoken.retry import RetryPolicy
 
 OP = "createAccessToken"
 NO_RETRY = RetryPolicy(max_attempts=1)
-SPEC = own_spec_path("quadrata.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -221,27 +213,3 @@ def test_the_same_seed_signs_the_same_claims() -> None:
 
     first, second = claims(), claims()
     assert first == second and first["iat"] == 1_800_000_000 and first["exp"] == 1_800_003_600
-
-
-# -- the project's own spec -------------------------------------------------------------------------
-
-
-def test_requests_and_answers_match_the_spec(sb: Sandbox) -> None:
-    spec = load_spec(SPEC, skip_if_absent=False)
-    op = operation(spec, "POST", "/login")
-    recorder = RecordingTransport()
-    with sb.client(env={}, transport=recorder, retry=NO_RETRY) as client:
-        client.create_token("quadrata")
-    wrong = {"quadrata": {"api_key": "wrong-key-123456"}}
-    with sb.client(env={}, transport=recorder, retry=NO_RETRY, credentials=wrong) as client, pytest.raises(AuthenticationError):
-        client.create_token("quadrata")
-    with httpx.Client(transport=recorder) as http:
-        http.post(f"{sb.base_url('quadrata')}/login", json={"apiKey": 1})
-    assert [r.status_code for _, r in recorder.exchanges] == [200, 401, 400]
-    for request, response in recorder.exchanges:
-        assert "authorization" not in request.headers and op["security"] == []
-        if response.status_code != 400:
-            validate_request(spec, op, request)
-        else:
-            assert request_errors(spec, op, request)
-        assert validate_response(spec, op, response), f"HTTP {response.status_code} is not documented"
