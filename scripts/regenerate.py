@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from _pipeline.errors import PipelineError, UsageError
+from _pipeline.errors import PipelineError, UsageError, exit_status
 from _pipeline.pins import check_pins
 from _pipeline.trees import compare_trees, replace_tree, tree_digest
 
@@ -406,14 +406,7 @@ def _orphans(root: Path, providers: list[Provider]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        return run(args)
-    except PipelineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 1
+    return exit_status(lambda: run(args))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from _pipeline.errors import PipelineError, UsageError
+from _pipeline.errors import UsageError, exit_status
 from _pipeline.openapi import pipeline_errors, select_operations
 
 from anytoken.devkit.openapi import FIXUPS, Operation, apply_fixups, dump_yaml, read_document, slice_document
@@ -89,11 +89,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        return run(args)
-    except PipelineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
+    return exit_status(lambda: run(args))
 
 
 if __name__ == "__main__":
