@@ -6,9 +6,7 @@ The requests and answers against the spec are checked in ``test_quadrata_spec.py
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -18,6 +16,7 @@ from anytoken_quadrata.sandbox import ORGANIZATION_ID, SANDBOX_API_KEY, TOKEN_LI
 
 import anytoken
 from anytoken import Client
+from anytoken.devkit.fixtures import jwt_part, sandbox_fixtures
 from anytoken.devkit.sandbox import Fault, Sandbox
 from anytoken.devkit.spec_testing import (
     RecordingTransport,
@@ -35,28 +34,7 @@ OP = "createAccessToken"
 NO_RETRY = RetryPolicy(max_attempts=1)
 
 
-@pytest.fixture(scope="module")
-def quadrata_sandbox() -> Iterator[Sandbox]:
-    with Sandbox(providers=list(plugin.sandbox()), seed=5) as sb:
-        yield sb
-
-
-@pytest.fixture
-def sb(quadrata_sandbox: Sandbox) -> Sandbox:
-    quadrata_sandbox.reset()
-    return quadrata_sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Iterator[Client]:
-    with sb.client(env={}, retry=NO_RETRY) as c:
-        yield c
-
-
-def _segment(token: str, i: int) -> dict[str, Any]:
-    part = token.split(".")[i]
-    result: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    return result
+plugin_sandbox, sb, client = sandbox_fixtures(plugin.sandbox, seed=5)
 
 
 def _login(sb: Sandbox, **kwargs: Any) -> httpx.Response:
@@ -101,7 +79,7 @@ def test_environment_selects_the_base_url() -> None:
 def test_mints_a_60_minute_jwt(client: Client, sb: Sandbox, environment: str) -> None:
     token = client.create_token("quadrata", environment=environment)
     claims = sb.verify_jwt(token.value)
-    assert _segment(token.value, 0)["alg"] == "HS256"
+    assert jwt_part(token.value, 0)["alg"] == "HS256"
     assert claims["exp"] - claims["iat"] == TOKEN_LIFETIME and claims["sub"] == ORGANIZATION_ID and claims["type"] == "login"
     assert token.expires_at is not None and int(token.expires_at.timestamp()) == claims["exp"]
     assert token.lifetime is not None and token.lifetime.total_seconds() == TOKEN_LIFETIME
@@ -209,7 +187,7 @@ def test_the_sandbox_ignores_an_auth_header(sb: Sandbox) -> None:
 def test_the_same_seed_signs_the_same_claims() -> None:
     def claims() -> dict[str, Any]:
         with Sandbox(providers=list(plugin.sandbox()), seed=99, clock=lambda: 1_800_000_000.0) as sb:
-            return _segment(_login(sb, json={"apiKey": SANDBOX_API_KEY}).json()["data"]["accessToken"], 1)
+            return jwt_part(_login(sb, json={"apiKey": SANDBOX_API_KEY}).json()["data"]["accessToken"], 1)
 
     first, second = claims(), claims()
     assert first == second and first["iat"] == 1_800_000_000 and first["exp"] == 1_800_003_600

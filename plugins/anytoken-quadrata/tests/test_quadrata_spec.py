@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from anytoken_quadrata.sandbox import SANDBOX_API_KEY, quadrata_sandbox
 
+from anytoken.devkit.fixtures import recording_fixtures
 from anytoken.devkit.sandbox import Sandbox
 from anytoken.devkit.spec_testing import (
     Exchange,
     load_spec,
     operation,
     own_spec_path,
-    recording_sandbox,
     request_errors,
     validate_request,
     validate_response,
@@ -40,17 +39,7 @@ def spec() -> dict[str, Any]:
     return load_spec(SPEC, skip_if_absent=False)
 
 
-@pytest.fixture(scope="module")
-def recorded() -> Iterator[tuple[Sandbox, list[Exchange]]]:
-    with recording_sandbox(quadrata_sandbox()) as recorded:
-        yield recorded
-
-
-@pytest.fixture
-def sb(recorded: tuple[Sandbox, list[Exchange]]) -> tuple[Sandbox, list[Exchange]]:
-    recorded[0].reset()
-    recorded[1].clear()
-    return recorded
+recorded, sb = recording_fixtures(quadrata_sandbox)
 
 
 def _check(spec: dict[str, Any], ex: Exchange, *, valid_request: bool | None) -> None:
