@@ -18,16 +18,9 @@ import anytoken
 from anytoken import Client
 from anytoken.devkit.fixtures import jwt_part, sandbox_fixtures
 from anytoken.devkit.sandbox import Fault, Sandbox
-from anytoken.devkit.spec_testing import (
-    RecordingTransport,
-)
+from anytoken.devkit.spec_testing import RecordingTransport
 from anytoken.devkit.testing import assert_no_secret
-from anytoken.errors import (
-    AuthenticationError,
-    InvalidParameterError,
-    MalformedResponseError,
-    MissingCredentialError,
-)
+from anytoken.errors import AuthenticationError, InvalidParameterError, MalformedResponseError, MissingCredentialError
 from anytoken.retry import RetryPolicy
 
 OP = "createAccessToken"

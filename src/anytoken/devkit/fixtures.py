@@ -21,7 +21,7 @@ import importlib.util
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,17 @@ if TYPE_CHECKING:
     from anytoken.devkit.sandbox.model import SandboxProvider
     from anytoken.devkit.spec_testing import Exchange
 
-__all__ = ["jwt_part", "load_script", "real_server", "recording_fixtures", "sandbox_fixtures"]
+__all__ = [
+    "amint_examples",
+    "jwt_part",
+    "load_script",
+    "mint_outcomes",
+    "real_server",
+    "recording_fixtures",
+    "sandbox_fixtures",
+    "transport_clients",
+    "unsigned_jwt",
+]
 
 Recorded = tuple["Sandbox", list["Exchange"]]
 
@@ -85,6 +95,64 @@ def recording_fixtures(provider: Callable[[], SandboxProvider], **sandbox_option
         return recorded
 
     return recorded, sb
+
+
+def transport_clients(name: str, **client_options: Any) -> Any:
+    """A fixture called ``name``: ``make(transport)`` gives an :class:`~anytoken.Client` sending through
+    ``transport`` (sync and async, e.g. a :class:`~anytoken.devkit.spec_testing.CapturingTransport`) with
+    ``client_options``; every client it made is closed after the test."""
+
+    @pytest.fixture(name=name)
+    def make_clients() -> Iterator[Callable[[Any], Client]]:
+        from anytoken.client import Client
+
+        clients: list[Client] = []
+
+        def make(transport: Any) -> Client:
+            client = Client(**client_options, transport=transport, async_transport=transport)
+            clients.append(client)
+            return client
+
+        yield make
+        for client in clients:
+            client.close()
+
+    return make_clients
+
+
+def mint_outcomes(client: Client, provider: str, calls: Iterable[tuple[str, Mapping[str, Any]]]) -> list[str]:
+    """Mint each (kind, parameters) of ``calls`` with ``client``: ``"ok"``, or the name of the anytoken error it raised."""
+    from anytoken.errors import AnytokenError
+
+    outcomes: list[str] = []
+    for kind, params in calls:
+        try:
+            client.create_token(provider, kind=kind, **params)
+            outcomes.append("ok")
+        except AnytokenError as exc:
+            outcomes.append(type(exc).__name__)
+    return outcomes
+
+
+def amint_examples(sandbox: Sandbox, provider: str) -> None:
+    """Mint every example of ``provider`` on ``sandbox`` through the async API (one event loop, one client)."""
+    import asyncio
+
+    async def run() -> None:
+        async with sandbox.client(env={}) as client:
+            for kind, params in sandbox.examples(provider).items():
+                await client.acreate_token(provider, kind=kind, **params)
+
+    asyncio.run(run())
+
+
+def unsigned_jwt(claims: dict[str, Any], alg: str = "HS256") -> str:
+    """A JWT-shaped string with ``claims`` and a dummy signature, for answers a test makes up."""
+
+    def part(obj: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': alg, 'typ': 'JWT'})}.{part(claims)}.c2ln"
 
 
 def jwt_part(token: str, index: int) -> dict[str, Any]:

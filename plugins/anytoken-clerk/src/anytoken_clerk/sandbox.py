@@ -93,22 +93,15 @@ def seed(state: ProviderState) -> None:
 # -- POST /m2m_tokens --------------------------------------------------------------------------------------
 
 
+#: the fields of Clerk's ``M2MToken`` answer, in its order (``expired`` is computed when answering)
+M2M_TOKEN_FIELDS = (
+    "object", "id", "subject", "claims", "scopes", "token", "revoked", "revocation_reason", "expiration",
+    "last_used_at", "created_at", "updated_at",
+)  # fmt: skip
+
+
 def _m2m_response(record: Mapping[str, Any], now_ms: int) -> dict[str, Any]:
-    keys = (
-        "object",
-        "id",
-        "subject",
-        "claims",
-        "scopes",
-        "token",
-        "revoked",
-        "revocation_reason",
-        "expiration",
-        "last_used_at",
-        "created_at",
-        "updated_at",
-    )
-    out = {k: record[k] for k in keys}
+    out = {k: record[k] for k in M2M_TOKEN_FIELDS}
     out["expired"] = record["expiration"] is not None and record["expiration"] <= now_ms
     return out
 
