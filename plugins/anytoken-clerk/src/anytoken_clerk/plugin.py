@@ -368,32 +368,28 @@ def _ticket(request: TokenRequest, token: str, *, created_at: Any, lifetime: int
     return result
 
 
+def _finish_ticket(request: TokenRequest, response: Any, model: type[Any], default_ttl: int, metadata: dict[str, Any]) -> Token:
+    """An actor / sign-in ticket answer (``model``): the token, its id and status, dated as :func:`_ticket` says."""
+    status = int(response.status_code)
+    parsed = expect(request, response, ok=200)
+    if not isinstance(parsed, model) or not _is_given(parsed.token) or not parsed.token:
+        raise malformed(request, "lacks the token field", status)
+    lifetime = int(request.params.get("expires_in_seconds") or default_ttl)
+    metadata = {"user_id": parsed.user_id, **metadata, "status": str(parsed.status)}
+    return _ticket(request, str(parsed.token), created_at=parsed.created_at, lifetime=lifetime, id=parsed.id, metadata=metadata, raw=parsed)
+
+
 def _finish_actor(request: TokenRequest, response: Any) -> Token:
     from anytoken_clerk_client.models import ActorToken
 
-    status = int(response.status_code)
-    parsed = expect(request, response, ok=200)
-    if not isinstance(parsed, ActorToken) or not _is_given(parsed.token) or not parsed.token:
-        raise malformed(request, "lacks the token field", status)
-    token = str(parsed.token)
-    lifetime = int(request.params.get("expires_in_seconds") or _ACTOR_DEFAULT_TTL)
-    metadata = {"user_id": parsed.user_id, "actor_sub": request.params["actor"].get("sub"), "status": str(parsed.status)}
-    return _ticket(request, token, created_at=parsed.created_at, lifetime=lifetime, id=parsed.id, metadata=metadata, raw=parsed)
+    return _finish_ticket(request, response, ActorToken, _ACTOR_DEFAULT_TTL, {"actor_sub": request.params["actor"].get("sub")})
 
 
 def _finish_sign_in(request: TokenRequest, response: Any) -> Token:
     from anytoken_clerk_client.models import SignInToken
 
-    status = int(response.status_code)
-    parsed = expect(request, response, ok=200)
-    if not isinstance(parsed, SignInToken) or not _is_given(parsed.token) or not parsed.token:
-        raise malformed(request, "lacks the token field", status)
-    token = str(parsed.token)
-    lifetime = int(request.params.get("expires_in_seconds") or _SIGN_IN_DEFAULT_TTL)
-    metadata: dict[str, Any] = {"user_id": parsed.user_id, "status": str(parsed.status)}
-    if request.params.get("org_id") is not None:
-        metadata["org_id"] = request.params["org_id"]
-    return _ticket(request, token, created_at=parsed.created_at, lifetime=lifetime, id=parsed.id, metadata=metadata, raw=parsed)
+    org = request.params.get("org_id")
+    return _finish_ticket(request, response, SignInToken, _SIGN_IN_DEFAULT_TTL, {} if org is None else {"org_id": org})
 
 
 def _finish_testing(request: TokenRequest, response: Any) -> Token:
