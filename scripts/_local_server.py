@@ -22,9 +22,11 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Protocol
+from types import TracebackType
+from typing import Any, Protocol, Self
 
 __all__ = [
+    "LocalServer",
     "NpmPackage",
     "Unavailable",
     "command_line",
@@ -47,6 +49,30 @@ class _Server(Protocol):
     startup_seconds: float
 
     def env(self) -> dict[str, str]: ...
+
+
+class LocalServer:
+    """What a running server of these scripts has: its temporary ``root``, its process, how long it took to start
+    (``startup_seconds``); :meth:`stop` (also on leaving a ``with`` block) ends the process and removes ``root``."""
+
+    def __init__(self, root: Path, proc: subprocess.Popen[bytes]) -> None:
+        self.root = root
+        self._proc = proc
+        self.startup_seconds = 0.0
+
+    def _stopped(self) -> None:
+        """After the process ends, before ``root`` is removed: what else the server runs (a database)."""
+
+    def stop(self) -> None:
+        terminate(self._proc)
+        self._stopped()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
 
 
 def log_to_stderr(prefix: str) -> Callable[[str], None]:

@@ -37,7 +37,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 if str(Path(__file__).resolve().parent) not in sys.path:  # run directly, or loaded by path from a test
@@ -83,7 +82,7 @@ def _rsa_key() -> tuple[str, dict[str, Any]]:
     return pem, jwk
 
 
-class OidcServer:
+class OidcServer(_local_server.LocalServer):
     """A running oidc-provider. ``issuer``; ``clients``: auth method -> {client_id, client_secret | private_key,
     key_id}; ``scopes``, ``forbidden_scope``, ``resource``. Stop with :meth:`stop`."""
 
@@ -93,9 +92,7 @@ class OidcServer:
         self.scopes = SCOPES
         self.forbidden_scope = FORBIDDEN_SCOPE
         self.resource = RESOURCE
-        self.root = root
-        self._proc = proc
-        self.startup_seconds = 0.0
+        super().__init__(root, proc)
 
     @classmethod
     def start(cls, *, cache: Path = CACHE, version: str = VERSION, timeout: float = 60.0, port: int | None = None) -> OidcServer:
@@ -178,16 +175,6 @@ class OidcServer:
     def env(self) -> dict[str, str]:
         c = self.clients["client_secret_basic"]
         return {"OAUTH2_ISSUER": self.issuer, "OAUTH2_CLIENT_ID": c["client_id"], "OAUTH2_CLIENT_SECRET": c["client_secret"]}
-
-    def stop(self) -> None:
-        _terminate(self._proc)
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def __enter__(self) -> OidcServer:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

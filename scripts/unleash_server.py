@@ -38,7 +38,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
 if str(Path(__file__).resolve().parent) not in sys.path:  # run directly, or loaded by path from a test
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -143,7 +142,7 @@ def _get(url: str, headers: dict[str, str] | None = None, timeout: float = 5.0) 
         return int(exc.code), exc.read()
 
 
-class UnleashServer:
+class UnleashServer(_local_server.LocalServer):
     """A running Unleash + PostgreSQL pair. ``url``, ``api_token`` (admin API token), ``pat`` (a personal
     access token of the default admin user, or None when it could not be made). Stop with :meth:`stop`."""
 
@@ -151,10 +150,8 @@ class UnleashServer:
         self.url = url
         self.api_token = api_token
         self.pat = pat
-        self.root = root
         self._pg = pg
-        self._proc = proc
-        self.startup_seconds = 0.0
+        super().__init__(root, proc)
 
     @classmethod
     def start(cls, *, cache: Path = CACHE, version: str = VERSION, timeout: float = 180.0, port: int | None = None) -> UnleashServer:
@@ -243,16 +240,8 @@ class UnleashServer:
             out["UNLEASH_PAT"] = self.pat
         return out
 
-    def stop(self) -> None:
-        _terminate(self._proc)
+    def _stopped(self) -> None:
         self._pg.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def __enter__(self) -> UnleashServer:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.stop()
 
 
 def _check_postgres() -> None:

@@ -252,7 +252,7 @@ def test_inference_from_the_spec(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert 'AUTH = ("body", "apiKey")' in beta
     assert 'token="data.accessToken"' in beta and 'expires=("data.expiresAt", "iso")' in beta
     assert "https://eu.beta.test/api" in beta  # server variables take their defaults
-    assert '"apiKey"' not in beta.split("def _declare")[1].split("def _dig")[0]  # the key is a credential, not a param
+    assert '"apiKey"' not in beta.split("DECLARATION = ProviderInfo(")[1].split("def _dig")[0]  # the key is a credential, not a param
 
 
 def test_generated_code_is_ruff_and_mypy_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -290,7 +290,7 @@ def scaffolded(fresh_venv: Venv, tmp_path_factory: pytest.TempPathFactory) -> It
     ):
         assert main(argv) == 0
     dirs = {"acme": tmp / "anytoken-acme", "beta": tmp / "anytoken-beta"}
-    pip_install(fresh_venv.python, [*dirs.values(), "pytest>=8"])
+    pip_install(fresh_venv.python, [f"{root}[test]" for root in dirs.values()])
     yield dirs
 
 

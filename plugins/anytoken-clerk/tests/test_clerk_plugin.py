@@ -13,6 +13,7 @@ from anytoken_clerk import sandbox as cs
 from anytoken_clerk.plugin import API_VERSION, DEFAULT_BASE_URL, plugin
 
 import anytoken
+from anytoken.devkit.fixtures import transport_clients, unsigned_jwt
 from anytoken.devkit.sandbox import Fault, Sandbox
 from anytoken.devkit.spec_testing import CapturingTransport
 from anytoken.devkit.testing import assert_no_secret
@@ -32,12 +33,7 @@ NOW_MS = 1_800_000_000_000
 
 
 def _jwt(claims: dict[str, Any]) -> str:
-    import base64
-
-    def seg(d: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()
-
-    return f"{seg({'alg': 'RS256', 'typ': 'JWT'})}.{seg(claims)}.c2ln"
+    return unsigned_jwt(claims, alg="RS256")
 
 
 def _m2m(**over: Any) -> dict[str, Any]:
@@ -60,19 +56,16 @@ def _m2m(**over: Any) -> dict[str, Any]:
     return body
 
 
-@pytest.fixture
-def mock() -> Iterator[Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]]]:
-    clients: list[anytoken.Client] = []
+clients = transport_clients("clients", credentials=CREDS, env={})
 
+
+@pytest.fixture
+def mock(clients: Callable[[Any], anytoken.Client]) -> Callable[[int, Any], tuple[anytoken.Client, CapturingTransport]]:
     def make(status: int, payload: Any) -> tuple[anytoken.Client, CapturingTransport]:
         rec = CapturingTransport(status, payload)
-        client = anytoken.Client(credentials=CREDS, env={}, transport=rec, async_transport=rec)
-        clients.append(client)
-        return client, rec
+        return clients(rec), rec
 
-    yield make
-    for c in clients:
-        c.close()
+    return make
 
 
 # -- declaration -------------------------------------------------------------------------------------

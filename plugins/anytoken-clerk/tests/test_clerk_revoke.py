@@ -7,7 +7,6 @@ JWT M2M tokens, session JWTs and testing tokens cannot be and say so.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -15,8 +14,9 @@ import pytest
 from anytoken_clerk import sandbox as clerk_sandbox
 from anytoken_clerk.plugin import API_VERSION
 
+from anytoken.devkit.fixtures import recording_fixtures
 from anytoken.devkit.sandbox import Sandbox
-from anytoken.devkit.spec_testing import Exchange, load_spec, match_operation, recording_sandbox, upstream_spec_path, validate_request
+from anytoken.devkit.spec_testing import Exchange, load_spec, match_operation, upstream_spec_path, validate_request
 from anytoken.errors import NotRevocableError
 
 UPSTREAM = upstream_spec_path("clerk-bapi-2026-05-12.yml")
@@ -29,17 +29,7 @@ def upstream() -> dict[str, Any]:
     return load_spec(UPSTREAM)
 
 
-@pytest.fixture(scope="module")
-def recorded() -> Iterator[tuple[Sandbox, list[Exchange]]]:
-    with recording_sandbox(clerk_sandbox.sandbox_provider()) as rec:
-        yield rec
-
-
-@pytest.fixture
-def sb(recorded: tuple[Sandbox, list[Exchange]]) -> tuple[Sandbox, list[Exchange]]:
-    recorded[0].reset()
-    recorded[1].clear()
-    return recorded
+recorded, sb = recording_fixtures(clerk_sandbox.sandbox_provider)
 
 
 def _check(upstream: dict[str, Any], ex: Exchange) -> dict[str, str]:

@@ -9,7 +9,6 @@ resolved, OpenAPI 3.0 semantics such as ``nullable`` via ``openapi-schema-valida
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +18,7 @@ import pytest
 from anytoken_clerk import sandbox as clerk_sandbox
 from anytoken_clerk.plugin import API_VERSION
 
+from anytoken.devkit.fixtures import amint_examples, mint_outcomes
 from anytoken.devkit.sandbox import Sandbox
 from anytoken.devkit.spec_testing import (
     Exchange,
@@ -96,14 +96,8 @@ def test_requests_and_answers_match_the_upstream_spec(upstream: dict[str, Any], 
     sb, log = recorded
     log.clear()
     calls = _calls(sb)
-    outcomes: list[str] = []
     with sb.client(env={}) as client:
-        for kind, params in calls:
-            try:
-                client.create_token("clerk", kind=kind, **params)
-                outcomes.append("ok")
-            except AnytokenError as exc:
-                outcomes.append(type(exc).__name__)
+        outcomes = mint_outcomes(client, "clerk", calls)
         # a wrong key on each operation: Clerk's 401 shape
         wrong = {"secret_key": "sk_test_wrong0123456789", "machine_secret_key": "ak_wrong0123456789"}
         for kind, params in sb.examples("clerk").items():
@@ -123,13 +117,7 @@ def test_async_requests_match_the_upstream_spec(upstream: dict[str, Any], record
     sb, log = recorded
     log.clear()
 
-    async def run() -> None:
-        with sb.client(env={}) as client:
-            for kind, params in sb.examples("clerk").items():
-                await client.acreate_token("clerk", kind=kind, **params)
-            await client.aclose()
-
-    asyncio.run(run())
+    amint_examples(sb, "clerk")
     assert len(log) == len(sb.examples("clerk"))
     for ex in log:
         _check_exchange(upstream, ex)

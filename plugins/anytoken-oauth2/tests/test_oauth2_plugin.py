@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from anytoken_oauth2 import _discovery
 from anytoken_oauth2._auth import basic_header
-from anytoken_oauth2._emulator import CLIENT_ID, CLIENT_SECRET, PRIVATE_KEY, REFRESH_TOKEN
+from anytoken_oauth2._sandbox_emulator import CLIENT_ID, CLIENT_SECRET, PRIVATE_KEY, REFRESH_TOKEN
 from anytoken_oauth2.sandbox import GOOGLE_KEY_FILE, sandbox_providers
 
 import anytoken

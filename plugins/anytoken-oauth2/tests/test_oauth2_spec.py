@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from anytoken_oauth2 import _discovery
-from anytoken_oauth2._emulator import CLIENT_ID, CLIENT_SECRET
+from anytoken_oauth2._sandbox_emulator import CLIENT_ID, CLIENT_SECRET
 from anytoken_oauth2.sandbox import sandbox_providers
 
 import anytoken

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from anytoken_qrvey._duration import duration_problem, duration_seconds
 from anytoken_qrvey.plugin import plugin
 
 from anytoken import Client
+from anytoken.devkit.fixtures import transport_clients, unsigned_jwt
 from anytoken.devkit.sandbox import Sandbox
 from anytoken.devkit.spec_testing import CapturingTransport
 from anytoken.devkit.testing import assert_no_secret
@@ -33,10 +33,7 @@ CREDS = {"api_key": KEY, **ADMIN}
 
 
 def _jwt(claims: dict[str, Any]) -> str:
-    def part(obj: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.c2ln"
+    return unsigned_jwt(claims)
 
 
 class Recorder(CapturingTransport):
@@ -46,24 +43,7 @@ class Recorder(CapturingTransport):
         super().__init__(status, payload if payload is not None else {"token": _jwt({"iat": 1_800_000_000, "exp": 1_900_000_000})})
 
 
-@pytest.fixture
-def mock_client() -> Iterator[Callable[[Recorder], Client]]:
-    clients: list[Client] = []
-
-    def make(recorder: Recorder) -> Client:
-        client = Client(
-            base_urls={"qrvey": BASE},
-            credentials={"qrvey": CREDS},
-            env={},
-            transport=recorder,
-            async_transport=recorder,
-        )
-        clients.append(client)
-        return client
-
-    yield make
-    for c in clients:
-        c.close()
+mock_client = transport_clients("mock_client", base_urls={"qrvey": BASE}, credentials={"qrvey": CREDS}, env={})
 
 
 # -- declaration ------------------------------------------------------------------------------------

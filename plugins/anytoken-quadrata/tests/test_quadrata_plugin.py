@@ -1,15 +1,12 @@
 """The Quadrata plugin against its sandbox emulation: environments, the request, the token, the errors.
 
-Quadrata publishes no OpenAPI spec: requests and answers are validated against the project's own
-``specs/quadrata.yaml`` (written from Quadrata's docs), which is what the generated client parses.
+The requests and answers against the spec are checked in ``test_quadrata_spec.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -19,52 +16,18 @@ from anytoken_quadrata.sandbox import ORGANIZATION_ID, SANDBOX_API_KEY, TOKEN_LI
 
 import anytoken
 from anytoken import Client
+from anytoken.devkit.fixtures import jwt_part, sandbox_fixtures
 from anytoken.devkit.sandbox import Fault, Sandbox
-from anytoken.devkit.spec_testing import (
-    RecordingTransport,
-    load_spec,
-    operation,
-    own_spec_path,
-    request_errors,
-    validate_request,
-    validate_response,
-)
+from anytoken.devkit.spec_testing import RecordingTransport
 from anytoken.devkit.testing import assert_no_secret
-from anytoken.errors import (
-    AuthenticationError,
-    InvalidParameterError,
-    MalformedResponseError,
-    MissingCredentialError,
-)
+from anytoken.errors import AuthenticationError, InvalidParameterError, MalformedResponseError, MissingCredentialError
 from anytoken.retry import RetryPolicy
 
 OP = "createAccessToken"
 NO_RETRY = RetryPolicy(max_attempts=1)
-SPEC = own_spec_path("quadrata.yaml")
 
 
-@pytest.fixture(scope="module")
-def quadrata_sandbox() -> Iterator[Sandbox]:
-    with Sandbox(providers=list(plugin.sandbox()), seed=5) as sb:
-        yield sb
-
-
-@pytest.fixture
-def sb(quadrata_sandbox: Sandbox) -> Sandbox:
-    quadrata_sandbox.reset()
-    return quadrata_sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Iterator[Client]:
-    with sb.client(env={}, retry=NO_RETRY) as c:
-        yield c
-
-
-def _segment(token: str, i: int) -> dict[str, Any]:
-    part = token.split(".")[i]
-    result: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    return result
+plugin_sandbox, sb, client = sandbox_fixtures(plugin.sandbox, seed=5)
 
 
 def _login(sb: Sandbox, **kwargs: Any) -> httpx.Response:
@@ -109,7 +72,7 @@ def test_environment_selects_the_base_url() -> None:
 def test_mints_a_60_minute_jwt(client: Client, sb: Sandbox, environment: str) -> None:
     token = client.create_token("quadrata", environment=environment)
     claims = sb.verify_jwt(token.value)
-    assert _segment(token.value, 0)["alg"] == "HS256"
+    assert jwt_part(token.value, 0)["alg"] == "HS256"
     assert claims["exp"] - claims["iat"] == TOKEN_LIFETIME and claims["sub"] == ORGANIZATION_ID and claims["type"] == "login"
     assert token.expires_at is not None and int(token.expires_at.timestamp()) == claims["exp"]
     assert token.lifetime is not None and token.lifetime.total_seconds() == TOKEN_LIFETIME
@@ -217,31 +180,7 @@ def test_the_sandbox_ignores_an_auth_header(sb: Sandbox) -> None:
 def test_the_same_seed_signs_the_same_claims() -> None:
     def claims() -> dict[str, Any]:
         with Sandbox(providers=list(plugin.sandbox()), seed=99, clock=lambda: 1_800_000_000.0) as sb:
-            return _segment(_login(sb, json={"apiKey": SANDBOX_API_KEY}).json()["data"]["accessToken"], 1)
+            return jwt_part(_login(sb, json={"apiKey": SANDBOX_API_KEY}).json()["data"]["accessToken"], 1)
 
     first, second = claims(), claims()
     assert first == second and first["iat"] == 1_800_000_000 and first["exp"] == 1_800_003_600
-
-
-# -- the project's own spec -------------------------------------------------------------------------
-
-
-def test_requests_and_answers_match_the_spec(sb: Sandbox) -> None:
-    spec = load_spec(SPEC, skip_if_absent=False)
-    op = operation(spec, "POST", "/login")
-    recorder = RecordingTransport()
-    with sb.client(env={}, transport=recorder, retry=NO_RETRY) as client:
-        client.create_token("quadrata")
-    wrong = {"quadrata": {"api_key": "wrong-key-123456"}}
-    with sb.client(env={}, transport=recorder, retry=NO_RETRY, credentials=wrong) as client, pytest.raises(AuthenticationError):
-        client.create_token("quadrata")
-    with httpx.Client(transport=recorder) as http:
-        http.post(f"{sb.base_url('quadrata')}/login", json={"apiKey": 1})
-    assert [r.status_code for _, r in recorder.exchanges] == [200, 401, 400]
-    for request, response in recorder.exchanges:
-        assert "authorization" not in request.headers and op["security"] == []
-        if response.status_code != 400:
-            validate_request(spec, op, request)
-        else:
-            assert request_errors(spec, op, request)
-        assert validate_response(spec, op, response), f"HTTP {response.status_code} is not documented"

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +14,7 @@ from anytoken_telnyx.sandbox import SANDBOX_API_KEY, SEED_CONNECTION_ID, SEED_CR
 
 import anytoken
 from anytoken import Client
+from anytoken.devkit.fixtures import jwt_part, sandbox_fixtures
 from anytoken.devkit.sandbox import Fault, Sandbox
 from anytoken.devkit.spec_testing import RecordingTransport
 from anytoken.devkit.testing import assert_no_secret
@@ -33,28 +32,7 @@ OP = "CreateTelephonyCredentialToken"
 NO_RETRY = RetryPolicy(max_attempts=1)
 
 
-@pytest.fixture(scope="module")
-def telnyx_sandbox() -> Iterator[Sandbox]:
-    with Sandbox(providers=list(plugin.sandbox()), seed=11) as sb:
-        yield sb
-
-
-@pytest.fixture
-def sb(telnyx_sandbox: Sandbox) -> Sandbox:
-    telnyx_sandbox.reset()
-    return telnyx_sandbox
-
-
-@pytest.fixture
-def client(sb: Sandbox) -> Iterator[Client]:
-    with sb.client(env={}, retry=NO_RETRY) as c:
-        yield c
-
-
-def _header(token: str) -> dict[str, Any]:
-    segment = token.split(".")[0]
-    result: dict[str, Any] = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    return result
+plugin_sandbox, sb, client = sandbox_fixtures(plugin.sandbox, seed=11)
 
 
 def _auth() -> dict[str, str]:
@@ -83,7 +61,7 @@ def test_declaration() -> None:
 def test_mints_the_credential_jwt(client: Client, sb: Sandbox) -> None:
     token = client.create_token("telnyx", credential_id=SEED_CREDENTIAL_ID)
     claims = sb.verify_jwt(token.value)
-    assert _header(token.value)["alg"] == "HS512"
+    assert jwt_part(token.value, 0)["alg"] == "HS512"
     assert claims["aud"] == claims["iss"] == "telnyx_telephony" and claims["typ"] == "access"
     assert claims["sub"] == SEED_CREDENTIAL_ID and claims["tel_token"]
     assert claims["exp"] - claims["iat"] == TOKEN_LIFETIME and claims["nbf"] == claims["iat"] - 1

@@ -9,8 +9,6 @@ against the project's own ``specs/telnyx.yaml`` instead, so no answer goes unche
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +17,7 @@ import pytest
 from anytoken_telnyx.plugin import plugin
 from anytoken_telnyx.sandbox import SANDBOX_API_KEY, SEED_CONNECTION_ID, SEED_CREDENTIAL_ID, UNKNOWN_CREDENTIAL_ID
 
+from anytoken.devkit.fixtures import jwt_part
 from anytoken.devkit.sandbox import Sandbox
 from anytoken.devkit.spec_testing import (
     RecordingTransport,
@@ -187,18 +186,12 @@ def test_success_answers_carry_the_documented_content_types(exchanges: list[tupl
             assert response.headers["content-type"].startswith("application/json")
 
 
-def _segment(token: str, i: int) -> dict[str, Any]:
-    part = token.split(".")[i]
-    result: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    return result
-
-
 def test_jwt_has_the_claims_of_the_upstream_example(upstream: Spec, exchanges: list[tuple[httpx.Request, httpx.Response]]) -> None:
     op, _ = match_operation(upstream, "POST", "/telephony_credentials/x/token")
     example = op["responses"]["201"]["content"]["text/plain"]["schema"]["example"]
     minted = next(r.text for req, r in exchanges if r.status_code == 201 and req.url.path.endswith("/token"))
-    assert _segment(minted, 0) == _segment(example, 0) == {"alg": "HS512", "typ": "JWT"}
-    ours, theirs = _segment(minted, 1), _segment(example, 1)
+    assert jwt_part(minted, 0) == jwt_part(example, 0) == {"alg": "HS512", "typ": "JWT"}
+    ours, theirs = jwt_part(minted, 1), jwt_part(example, 1)
     assert sorted(ours) == sorted(theirs)
     for claim in ("aud", "iss", "typ"):
         assert ours[claim] == theirs[claim]

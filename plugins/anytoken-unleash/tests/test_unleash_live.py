@@ -8,7 +8,6 @@ started here, or when ``ANYTOKEN_SKIP_UNLEASH=1`` (failed instead when ``ANYTOKE
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -16,7 +15,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
@@ -24,6 +22,7 @@ import pytest
 from anytoken_unleash import sandbox as unleash_sandbox
 
 import anytoken
+from anytoken.devkit.fixtures import real_server
 from anytoken.devkit.required_areas import require
 from anytoken.devkit.sandbox import Sandbox
 from anytoken.devkit.testing import assert_no_secret
@@ -35,30 +34,10 @@ SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "unleash_server.py"
 HEX56 = "[0-9a-f]{56}"
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("anytoken_unleash_server_script", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[Any]:
-    if os.environ.get("ANYTOKEN_SKIP_UNLEASH") == "1":
-        require("unleash", "ANYTOKEN_SKIP_UNLEASH=1")
-    if not SCRIPT.is_file():
-        require("unleash", f"{SCRIPT} not found")
-    script = _script()
-    try:
-        srv = script.UnleashServer.start(timeout=150)
-    except script.Unavailable as exc:
-        require("unleash", f"no real Unleash here: {exc}")
-    try:
+    with real_server("unleash", SCRIPT, "UnleashServer", skip_env="ANYTOKEN_SKIP_UNLEASH", timeout=150) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def _cli(server: Any, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:

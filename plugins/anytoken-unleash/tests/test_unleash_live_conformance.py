@@ -8,15 +8,14 @@ CI runs the live half; when no server can be started here the checks are skipped
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
+from anytoken.devkit.fixtures import real_server
 from anytoken.devkit.testing import ProviderLiveConformance
 
 pytestmark = pytest.mark.unleash
@@ -25,34 +24,20 @@ SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "unleash_server.py"
 LIVE_ENV = ("UNLEASH_URL", "UNLEASH_API_TOKEN")
 
 
-def _server_script() -> Any:
-    spec = importlib.util.spec_from_file_location("anytoken_unleash_server_script_live", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module", autouse=True)
 def real_unleash() -> Iterator[None]:
     """The given server, or a real one started here; nothing (the checks skip) when neither is possible."""
-    if all(os.environ.get(name) for name in LIVE_ENV) or os.environ.get("ANYTOKEN_SKIP_UNLEASH") == "1" or not SCRIPT.is_file():
+    if all(os.environ.get(name) for name in LIVE_ENV):
         yield
         return
-    script = _server_script()
-    try:
-        server = script.UnleashServer.start(timeout=150)
-    except script.Unavailable:
-        yield  # no real Unleash here: live_environment skips, naming the variables
-        return
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in server.env().items():
-            patch.setenv(name, value)
-        try:
+    with real_server("unleash", SCRIPT, "UnleashServer", skip_env="ANYTOKEN_SKIP_UNLEASH", timeout=150, optional=True) as server:
+        if server is None:  # no real Unleash here: live_environment skips, naming the variables
             yield
-        finally:
-            server.stop()
+            return
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in server.env().items():
+                patch.setenv(name, value)
+            yield
 
 
 class TestLiveConformance(ProviderLiveConformance):

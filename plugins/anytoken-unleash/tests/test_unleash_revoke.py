@@ -8,7 +8,6 @@ sandbox's SDK endpoint answers 401 for the secret. The real-server twin is in ``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -16,8 +15,9 @@ import httpx
 import pytest
 from anytoken_unleash import sandbox as unleash_sandbox
 
+from anytoken.devkit.fixtures import recording_fixtures
 from anytoken.devkit.sandbox import Sandbox
-from anytoken.devkit.spec_testing import Exchange, load_spec, match_operation, recording_sandbox, upstream_spec_path
+from anytoken.devkit.spec_testing import Exchange, load_spec, match_operation, upstream_spec_path
 from anytoken.errors import InvalidParameterError
 
 UPSTREAM = upstream_spec_path("unleash-8.2.0-openapi.json")
@@ -29,17 +29,7 @@ def upstream() -> dict[str, Any]:
     return load_spec(UPSTREAM)
 
 
-@pytest.fixture(scope="module")
-def recorded() -> Iterator[tuple[Sandbox, list[Exchange]]]:
-    with recording_sandbox(unleash_sandbox.sandbox_provider()) as rec:
-        yield rec
-
-
-@pytest.fixture
-def sb(recorded: tuple[Sandbox, list[Exchange]]) -> tuple[Sandbox, list[Exchange]]:
-    recorded[0].reset()
-    recorded[1].clear()
-    return recorded
+recorded, sb = recording_fixtures(unleash_sandbox.sandbox_provider)
 
 
 def _sdk_status(sb: Sandbox, secret: str) -> int:

@@ -10,7 +10,6 @@ on the SDK endpoints) must still have Unleash's error shape.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +18,7 @@ import httpx
 import pytest
 from anytoken_unleash import sandbox as unleash_sandbox
 
+from anytoken.devkit.fixtures import amint_examples, mint_outcomes
 from anytoken.devkit.sandbox import Sandbox
 from anytoken.devkit.spec_testing import (
     Exchange,
@@ -115,14 +115,8 @@ def test_requests_and_answers_match_the_upstream_spec(upstream: dict[str, Any], 
     sb.reset()
     log.clear()
     calls = _calls(sb)
-    outcomes: list[str] = []
     with sb.client(env={}) as client:
-        for kind, params in calls:
-            try:
-                client.create_token("unleash", kind=kind, **params)
-                outcomes.append("ok")
-            except AnytokenError as exc:
-                outcomes.append(type(exc).__name__)
+        outcomes = mint_outcomes(client, "unleash", calls)
         for kind, params in sb.examples("unleash").items():
             with pytest.raises(AnytokenError):
                 client.create_token("unleash", kind=kind, credentials="*:*.0123456789abcdef-wrong", **params)
@@ -170,13 +164,7 @@ def test_async_requests_match_the_upstream_spec(upstream: dict[str, Any], record
     sb.reset()
     log.clear()
 
-    async def run() -> None:
-        with sb.client(env={}) as client:
-            for kind, params in sb.examples("unleash").items():
-                await client.acreate_token("unleash", kind=kind, **params)
-            await client.aclose()
-
-    asyncio.run(run())
+    amint_examples(sb, "unleash")
     assert len(log) == len(sb.examples("unleash"))
     for ex in log:
         _check_exchange(upstream, ex, from_plugin=True)

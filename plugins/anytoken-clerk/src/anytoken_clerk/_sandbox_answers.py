@@ -81,6 +81,17 @@ def _body(request: SandboxRequest, state: ProviderState, status: int, *, require
     return data
 
 
+def _keyed_body(
+    request: SandboxRequest, state: ProviderState, field: str, status: int, *, required: bool
+) -> dict[str, Any] | SandboxResponse:
+    """The JSON object body of a request made with the sandbox's ``field`` key, or Clerk's error (the key is
+    checked first: a 401 before any 400/422)."""
+    denied = _check_key(request, state, field)
+    if denied is not None:
+        return denied
+    return _body(request, state, status, required=required)
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 

@@ -14,17 +14,14 @@ from typing import Any
 from anytoken.devkit.sandbox.model import SandboxRequest, SandboxResponse
 from anytoken.devkit.sandbox.state import ProviderState
 
-from ._sandbox_answers import _bad_value, _body, _check_key, _not_found, _unknown
+from ._sandbox_answers import _bad_value, _check_key, _keyed_body, _not_found, _unknown
 from .sandbox import _m2m_response
 
 __all__ = ["REVOKE_ROUTES"]
 
 
 def revoke_m2m_token(request: SandboxRequest, state: ProviderState) -> SandboxResponse:
-    denied = _check_key(request, state, "machine_secret_key")
-    if denied is not None:
-        return denied
-    data = _body(request, state, 400, required=True)
+    data = _keyed_body(request, state, "machine_secret_key", 400, required=True)
     if isinstance(data, SandboxResponse):
         return data
     for name in data:
@@ -47,10 +44,7 @@ def revoke_m2m_token(request: SandboxRequest, state: ProviderState) -> SandboxRe
 
 def verify_m2m_token(request: SandboxRequest, state: ProviderState) -> SandboxResponse:
     """``POST /m2m_tokens/verify`` ``{"token": ...}``: the record of a live opaque token, 404 otherwise."""
-    denied = _check_key(request, state, "machine_secret_key")
-    if denied is not None:
-        return denied
-    data = _body(request, state, 400, required=True)
+    data = _keyed_body(request, state, "machine_secret_key", 400, required=True)
     if isinstance(data, SandboxResponse):
         return data
     now_ms = state.now_ms()

@@ -26,7 +26,7 @@ from anytoken.tokens import RevokeRequest, Token, TokenRequest
 if TYPE_CHECKING:
     from anytoken.devkit.sandbox.model import SandboxProvider
 
-__all__ = ["API_VERSION", "DEFAULT_BASE_URL", "ClerkProvider", "plugin"]
+__all__ = ["API_VERSION", "DECLARATION", "DEFAULT_BASE_URL", "ClerkProvider", "plugin"]
 
 DEFAULT_BASE_URL = "https://api.clerk.com/v1"
 #: the ``Clerk-API-Version`` the official SDKs send
@@ -40,107 +40,92 @@ _SECRET_KEY = "secret_key"
 _MACHINE_KEY = "machine_secret_key"
 
 
-def _declare() -> ProviderInfo:
-    m2m = TokenKind(
-        "m2m",
-        help="Machine-to-machine token for the machine that owns the machine secret key (opaque or JWT).",
-        params=(
-            Param(
-                "token_format",
-                "str",
-                default="opaque",
-                choices=("opaque", "jwt"),
-                help="opaque (revocable, verified by Clerk) or jwt (verified offline)",
-            ),
-            Param("seconds_until_expiration", "float", help="lifetime in seconds (> 0); default: the machine's default TTL"),
-            Param("claims", "json", help="custom claims carried by the token (any JSON value)"),
-            Param(
-                "min_remaining_ttl_seconds",
-                "int",
-                minimum=0,
-                help="let Clerk return an existing opaque token with identical claims that has at least this many seconds left "
-                "(must be less than the lifetime)",
-            ),
+#: actor and sign-in tokens: one-time tickets (each mint creates one), used in a sign-in URL (__clerk_ticket),
+#: not in a request header
+_TICKET: dict[str, Any] = {"reusable": False, "persistent": True, "idempotent": False, "auth_header": None}
+_M2M = TokenKind(
+    "m2m",
+    help="Machine-to-machine token for the machine that owns the machine secret key (opaque or JWT).",
+    params=(
+        Param(
+            "token_format",
+            "str",
+            default="opaque",
+            choices=("opaque", "jwt"),
+            help="opaque (revocable, verified by Clerk) or jwt (verified offline)",
         ),
-        credentials=(_MACHINE_KEY,),
-        reusable=True,
-        persistent=True,
-        idempotent=False,
-        auth_header="Authorization",
-        auth_scheme="Bearer",
-    )
-    session = TokenKind(
-        "session",
-        help="Session JWT for an active session, optionally shaped by a JWT template.",
-        params=(
-            Param("session_id", "str", required=True, help="the session (sess_...)"),
-            Param("template", "str", help="name of a JWT template of the instance (e.g. supabase)"),
-            Param("expires_in_seconds", "int", minimum=30, maximum=315360000, help="override the token lifetime (30 s .. 10 years)"),
+        Param("seconds_until_expiration", "float", help="lifetime in seconds (> 0); default: the machine's default TTL"),
+        Param("claims", "json", help="custom claims carried by the token (any JSON value)"),
+        Param(
+            "min_remaining_ttl_seconds",
+            "int",
+            minimum=0,
+            help="let Clerk return an existing opaque token with identical claims that has at least this many seconds left "
+            "(must be less than the lifetime)",
         ),
-        credentials=(_SECRET_KEY,),
-        reusable=True,
-        persistent=False,
-        idempotent=True,
-        auth_header="Authorization",
-        auth_scheme="Bearer",
-    )
-    actor = TokenKind(
-        "actor",
-        help="One-time actor (impersonation) token: lets the actor sign in as the user.",
-        params=(
-            Param("user_id", "str", required=True, help="the user to impersonate (user_...)"),
-            Param("actor", "object", required=True, help='the actor payload, a JSON object with at least "sub" (the actor\'s id)'),
-            Param("expires_in_seconds", "int", minimum=1, help="lifetime of the actor token (server default 1 hour)"),
-            Param(
-                "session_max_duration_in_seconds",
-                "int",
-                minimum=1,
-                help="maximum lifetime of the session it creates (server default 30 minutes)",
-            ),
+    ),
+    credentials=(_MACHINE_KEY,),
+    persistent=True,
+    idempotent=False,
+)
+_SESSION = TokenKind(
+    "session",
+    help="Session JWT for an active session, optionally shaped by a JWT template.",
+    params=(
+        Param("session_id", "str", required=True, help="the session (sess_...)"),
+        Param("template", "str", help="name of a JWT template of the instance (e.g. supabase)"),
+        Param("expires_in_seconds", "int", minimum=30, maximum=315360000, help="override the token lifetime (30 s .. 10 years)"),
+    ),
+    credentials=(_SECRET_KEY,),
+)
+_ACTOR = TokenKind(
+    "actor",
+    help="One-time actor (impersonation) token: lets the actor sign in as the user.",
+    params=(
+        Param("user_id", "str", required=True, help="the user to impersonate (user_...)"),
+        Param("actor", "object", required=True, help='the actor payload, a JSON object with at least "sub" (the actor\'s id)'),
+        Param("expires_in_seconds", "int", minimum=1, help="lifetime of the actor token (server default 1 hour)"),
+        Param(
+            "session_max_duration_in_seconds",
+            "int",
+            minimum=1,
+            help="maximum lifetime of the session it creates (server default 30 minutes)",
         ),
-        credentials=(_SECRET_KEY,),
-        reusable=False,
-        persistent=True,
-        idempotent=False,
-        auth_header=None,  # a ticket used in a sign-in URL (__clerk_ticket), not a request header
-    )
-    sign_in = TokenKind(
-        "sign_in",
-        help="One-time sign-in token (ticket) for a user.",
-        params=(
-            Param("user_id", "str", required=True, help="the user who signs in with the token (user_...)"),
-            Param("org_id", "str", help="organization to activate on sign-in (the user must be a member)"),
-            Param("expires_in_seconds", "int", minimum=1, help="lifetime of the token (server default 30 days)"),
-        ),
-        credentials=(_SECRET_KEY,),
-        reusable=False,
-        persistent=True,
-        idempotent=False,
-        auth_header=None,  # a ticket used in a sign-in URL (__clerk_ticket), not a request header
-    )
-    testing = TokenKind(
-        "testing",
-        help="Testing token that lets end-to-end tests through Clerk's bot protection (__clerk_testing_token).",
-        params=(),
-        credentials=(_SECRET_KEY,),
-        reusable=True,
-        persistent=False,
-        idempotent=True,
-        auth_header=None,  # sent as the __clerk_testing_token query parameter of Frontend API requests
-    )
-    return ProviderInfo(
-        name="clerk",
-        kinds=(m2m, session, actor, sign_in, testing),
-        credentials=(
-            CredentialField(_SECRET_KEY, env=("CLERK_SECRET_KEY",), help="instance secret key (sk_live_... / sk_test_...)"),
-            CredentialField(_MACHINE_KEY, env=("CLERK_MACHINE_SECRET_KEY",), help="machine secret key (ak_...), for M2M tokens"),
-        ),
-        base_urls=(("default", DEFAULT_BASE_URL),),
-        base_url_env="CLERK_API_URL",
-        base_url_example=DEFAULT_BASE_URL,
-        help="Clerk Backend API: machine-to-machine, session, actor, sign-in and testing tokens.",
-        docs_url="https://clerk.com/docs/reference/backend-api",
-    )
+    ),
+    credentials=(_SECRET_KEY,),
+    **_TICKET,
+)
+_SIGN_IN = TokenKind(
+    "sign_in",
+    help="One-time sign-in token (ticket) for a user.",
+    params=(
+        Param("user_id", "str", required=True, help="the user who signs in with the token (user_...)"),
+        Param("org_id", "str", help="organization to activate on sign-in (the user must be a member)"),
+        Param("expires_in_seconds", "int", minimum=1, help="lifetime of the token (server default 30 days)"),
+    ),
+    credentials=(_SECRET_KEY,),
+    **_TICKET,
+)
+_TESTING = TokenKind(
+    "testing",
+    help="Testing token that lets end-to-end tests through Clerk's bot protection (__clerk_testing_token).",
+    params=(),
+    credentials=(_SECRET_KEY,),
+    auth_header=None,  # sent as the __clerk_testing_token query parameter of Frontend API requests
+)
+DECLARATION = ProviderInfo(
+    name="clerk",
+    kinds=(_M2M, _SESSION, _ACTOR, _SIGN_IN, _TESTING),
+    credentials=(
+        CredentialField(_SECRET_KEY, env=("CLERK_SECRET_KEY",), help="instance secret key (sk_live_... / sk_test_...)"),
+        CredentialField(_MACHINE_KEY, env=("CLERK_MACHINE_SECRET_KEY",), help="machine secret key (ak_...), for M2M tokens"),
+    ),
+    base_urls=(("default", DEFAULT_BASE_URL),),
+    base_url_env="CLERK_API_URL",
+    base_url_example=DEFAULT_BASE_URL,
+    help="Clerk Backend API: machine-to-machine, session, actor, sign-in and testing tokens.",
+    docs_url="https://clerk.com/docs/reference/backend-api",
+)
 
 
 def _headers(request: TokenRequest | RevokeRequest, field: str) -> dict[str, str]:
@@ -183,7 +168,7 @@ class ClerkProvider(GeneratedProvider):
     name = "clerk"
 
     def declare(self) -> ProviderInfo:
-        return _declare()
+        return DECLARATION
 
     @hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)
     def sandbox(self) -> Iterable[SandboxProvider]:
@@ -383,32 +368,28 @@ def _ticket(request: TokenRequest, token: str, *, created_at: Any, lifetime: int
     return result
 
 
+def _finish_ticket(request: TokenRequest, response: Any, model: type[Any], default_ttl: int, metadata: dict[str, Any]) -> Token:
+    """An actor / sign-in ticket answer (``model``): the token, its id and status, dated as :func:`_ticket` says."""
+    status = int(response.status_code)
+    parsed = expect(request, response, ok=200)
+    if not isinstance(parsed, model) or not _is_given(parsed.token) or not parsed.token:
+        raise malformed(request, "lacks the token field", status)
+    lifetime = int(request.params.get("expires_in_seconds") or default_ttl)
+    metadata = {"user_id": parsed.user_id, **metadata, "status": str(parsed.status)}
+    return _ticket(request, str(parsed.token), created_at=parsed.created_at, lifetime=lifetime, id=parsed.id, metadata=metadata, raw=parsed)
+
+
 def _finish_actor(request: TokenRequest, response: Any) -> Token:
     from anytoken_clerk_client.models import ActorToken
 
-    status = int(response.status_code)
-    parsed = expect(request, response, ok=200)
-    if not isinstance(parsed, ActorToken) or not _is_given(parsed.token) or not parsed.token:
-        raise malformed(request, "lacks the token field", status)
-    token = str(parsed.token)
-    lifetime = int(request.params.get("expires_in_seconds") or _ACTOR_DEFAULT_TTL)
-    metadata = {"user_id": parsed.user_id, "actor_sub": request.params["actor"].get("sub"), "status": str(parsed.status)}
-    return _ticket(request, token, created_at=parsed.created_at, lifetime=lifetime, id=parsed.id, metadata=metadata, raw=parsed)
+    return _finish_ticket(request, response, ActorToken, _ACTOR_DEFAULT_TTL, {"actor_sub": request.params["actor"].get("sub")})
 
 
 def _finish_sign_in(request: TokenRequest, response: Any) -> Token:
     from anytoken_clerk_client.models import SignInToken
 
-    status = int(response.status_code)
-    parsed = expect(request, response, ok=200)
-    if not isinstance(parsed, SignInToken) or not _is_given(parsed.token) or not parsed.token:
-        raise malformed(request, "lacks the token field", status)
-    token = str(parsed.token)
-    lifetime = int(request.params.get("expires_in_seconds") or _SIGN_IN_DEFAULT_TTL)
-    metadata: dict[str, Any] = {"user_id": parsed.user_id, "status": str(parsed.status)}
-    if request.params.get("org_id") is not None:
-        metadata["org_id"] = request.params["org_id"]
-    return _ticket(request, token, created_at=parsed.created_at, lifetime=lifetime, id=parsed.id, metadata=metadata, raw=parsed)
+    org = request.params.get("org_id")
+    return _finish_ticket(request, response, SignInToken, _SIGN_IN_DEFAULT_TTL, {} if org is None else {"org_id": org})
 
 
 def _finish_testing(request: TokenRequest, response: Any) -> Token:

@@ -20,7 +20,7 @@ from typing import Any
 from anytoken.devkit.sandbox.model import Route, SandboxProvider, SandboxRequest, SandboxResponse
 from anytoken.devkit.sandbox.state import ProviderState
 
-from ._sandbox_answers import _bad_value, _body, _check_key, _clerk_id, _is_int, _is_number, _missing, _not_found, _unknown
+from ._sandbox_answers import _bad_value, _body, _check_key, _clerk_id, _is_int, _is_number, _keyed_body, _missing, _not_found, _unknown
 
 __all__ = [
     "ACTOR_USER_ID",
@@ -93,31 +93,21 @@ def seed(state: ProviderState) -> None:
 # -- POST /m2m_tokens --------------------------------------------------------------------------------------
 
 
+#: the fields of Clerk's ``M2MToken`` answer, in its order (``expired`` is computed when answering)
+M2M_TOKEN_FIELDS = (
+    "object", "id", "subject", "claims", "scopes", "token", "revoked", "revocation_reason", "expiration",
+    "last_used_at", "created_at", "updated_at",
+)  # fmt: skip
+
+
 def _m2m_response(record: Mapping[str, Any], now_ms: int) -> dict[str, Any]:
-    keys = (
-        "object",
-        "id",
-        "subject",
-        "claims",
-        "scopes",
-        "token",
-        "revoked",
-        "revocation_reason",
-        "expiration",
-        "last_used_at",
-        "created_at",
-        "updated_at",
-    )
-    out = {k: record[k] for k in keys}
+    out = {k: record[k] for k in M2M_TOKEN_FIELDS}
     out["expired"] = record["expiration"] is not None and record["expiration"] <= now_ms
     return out
 
 
 def create_m2m_token(request: SandboxRequest, state: ProviderState) -> SandboxResponse:
-    denied = _check_key(request, state, "machine_secret_key")
-    if denied is not None:
-        return denied
-    data = _body(request, state, 400, required=True)
+    data = _keyed_body(request, state, "machine_secret_key", 400, required=True)
     if isinstance(data, SandboxResponse):
         return data
     for name in data:
@@ -257,26 +247,50 @@ def create_session_token_from_template(request: SandboxRequest, state: ProviderS
 # -- POST /actor_tokens and POST /sign_in_tokens: one-time tickets ---------------------------------------
 
 
-def _ticket(state: ProviderState, *, kind: str, user_id: str, lifetime: int, extra: Mapping[str, Any]) -> tuple[str, str]:
-    now = int(state.now())
-    ticket_id = _clerk_id(state, "act_" if kind == "actor" else "sit_")
-    claims = {
-        "eis": lifetime,
-        "exp": now + lifetime,
-        "iid": "ins_2anytokenSandboxInstance001",
-        "sid": ticket_id,
-        "st": kind,
-        "sub": user_id,
-        **extra,
-    }
-    return ticket_id, state.sign_jwt(claims, alg="RS256")
+def _issue_ticket(
+    state: ProviderState,
+    *,
+    kind: str,
+    user_id: str,
+    lifetime: int,
+    claims: Mapping[str, Any],
+    fields: Mapping[str, Any] | None = None,
+) -> SandboxResponse:
+    """Mint and store a pending actor / sign-in ticket (a JWT with ``claims``) and answer its record, which
+    carries ``fields`` after ``user_id``."""
+    with state.lock:
+        now = int(state.now())
+        ticket_id = _clerk_id(state, "act_" if kind == "actor" else "sit_")
+        token = state.sign_jwt(
+            {
+                "eis": lifetime,
+                "exp": now + lifetime,
+                "iid": "ins_2anytokenSandboxInstance001",
+                "sid": ticket_id,
+                "st": kind,
+                "sub": user_id,
+                **claims,
+            },
+            alg="RS256",
+        )
+        now_ms = state.now_ms()
+        record = {
+            "object": f"{kind}_token",
+            "id": ticket_id,
+            "status": "pending",
+            "user_id": user_id,
+            **(fields or {}),
+            "token": token,
+            "url": f"{FAPI_ISSUER}/v1/tickets/accept?ticket={token}",
+            "created_at": now_ms,
+            "updated_at": now_ms,
+        }
+        state.store[f"{kind}_tokens"][ticket_id] = record
+    return SandboxResponse.json(200, record)
 
 
 def create_actor_token(request: SandboxRequest, state: ProviderState) -> SandboxResponse:
-    denied = _check_key(request, state, "secret_key")
-    if denied is not None:
-        return denied
-    data = _body(request, state, 422, required=True)
+    data = _keyed_body(request, state, "secret_key", 422, required=True)
     if isinstance(data, SandboxResponse):
         return data
     for name in data:
@@ -303,29 +317,13 @@ def create_actor_token(request: SandboxRequest, state: ProviderState) -> Sandbox
     if user_id not in state.store["users"]:
         # the upstream spec documents 400/402/422 for this operation (no 404)
         return _bad_value(state, 422, "user_id", "does not match any user of this instance.")
-    with state.lock:
-        ticket_id, token = _ticket(state, kind="actor", user_id=user_id, lifetime=lifetime, extra={"act": actor, "smd": session_max})
-        now_ms = state.now_ms()
-        record = {
-            "object": "actor_token",
-            "id": ticket_id,
-            "status": "pending",
-            "user_id": user_id,
-            "actor": actor,
-            "token": token,
-            "url": f"{FAPI_ISSUER}/v1/tickets/accept?ticket={token}",
-            "created_at": now_ms,
-            "updated_at": now_ms,
-        }
-        state.store["actor_tokens"][ticket_id] = record
-    return SandboxResponse.json(200, record)
+    return _issue_ticket(
+        state, kind="actor", user_id=user_id, lifetime=lifetime, claims={"act": actor, "smd": session_max}, fields={"actor": actor}
+    )
 
 
 def create_sign_in_token(request: SandboxRequest, state: ProviderState) -> SandboxResponse:
-    denied = _check_key(request, state, "secret_key")
-    if denied is not None:
-        return denied
-    data = _body(request, state, 422, required=True)
+    data = _keyed_body(request, state, "secret_key", 422, required=True)
     if isinstance(data, SandboxResponse):
         return data
     user_id = data.get("user_id")
@@ -349,22 +347,7 @@ def create_sign_in_token(request: SandboxRequest, state: ProviderState) -> Sandb
             return _not_found(state)
         if org_id not in user["organizations"]:
             return _bad_value(state, 422, "org_id", "must be an organization the user is a member of.")
-    with state.lock:
-        extra = {"oid": org_id} if org_id else {}
-        ticket_id, token = _ticket(state, kind="sign_in", user_id=user_id, lifetime=lifetime, extra=extra)
-        now_ms = state.now_ms()
-        record = {
-            "object": "sign_in_token",
-            "id": ticket_id,
-            "status": "pending",
-            "user_id": user_id,
-            "token": token,
-            "url": f"{FAPI_ISSUER}/v1/tickets/accept?ticket={token}",
-            "created_at": now_ms,
-            "updated_at": now_ms,
-        }
-        state.store["sign_in_tokens"][ticket_id] = record
-    return SandboxResponse.json(200, record)
+    return _issue_ticket(state, kind="sign_in", user_id=user_id, lifetime=lifetime, claims={"oid": org_id} if org_id else {})
 
 
 # -- POST /testing_tokens ---------------------------------------------------------------------------------

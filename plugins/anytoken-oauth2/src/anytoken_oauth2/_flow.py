@@ -15,9 +15,9 @@ from anytoken.errors import InsecureTransportError, InvalidParameterError, Malfo
 from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
 from ._auth import authenticate, choose_method
-from ._declare import GRANT_TYPES
 from ._discovery import Http, discover
 from ._keys import sign
+from ._kinds import GRANT_TYPES
 from ._result import token_error, token_from
 
 __all__ = ["Where", "check_endpoint", "scope_list", "token_flow"]

@@ -17,7 +17,7 @@ light things; the flow, the generated client and the emulator are imported when 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Generator, Iterable
+from collections.abc import Awaitable, Generator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -26,7 +26,7 @@ from anytoken.hookspecs import hookimpl
 from anytoken.provider import GeneratedProvider
 from anytoken.tokens import RevokeRequest, Token, TokenRequest
 
-from ._declare import oauth2_info
+from ._kinds import WHERE_PARAMS, credential_fields, kinds
 from .presets import PRESETS
 
 if TYPE_CHECKING:
@@ -35,10 +35,45 @@ if TYPE_CHECKING:
     from ._discovery import Http
     from ._flow import Where
 
-__all__ = ["OAuth2Provider", "plugin"]
+__all__ = ["DECLARATION", "DECLARATIONS", "OAuth2Provider", "plugin"]
 
 NAME = "oauth2"
 _T = TypeVar("_T")
+
+
+def _oauth2_base_url(params: Mapping[str, Any]) -> str | None:
+    """A call's ``token_url`` / ``issuer``; for a revocation, the same keys of the token's metadata."""
+    value = params.get("token_url") or params.get("issuer") or params.get("token_endpoint")
+    return str(value) if value else None
+
+
+DECLARATION = ProviderInfo(
+    name="oauth2",
+    kinds=kinds(WHERE_PARAMS),
+    credentials=credential_fields(
+        {
+            "client_id": ("OAUTH2_CLIENT_ID",),
+            "client_secret": ("OAUTH2_CLIENT_SECRET",),
+            "private_key": ("OAUTH2_PRIVATE_KEY",),
+            "key_id": ("OAUTH2_KEY_ID",),
+            "subject_token": ("OAUTH2_SUBJECT_TOKEN",),
+            "refresh_token": ("OAUTH2_REFRESH_TOKEN",),
+        }
+    ),
+    base_urls=(),
+    base_url_env="OAUTH2_ISSUER",
+    base_url_example="https://auth.example.com, or pass issuer=... / token_url=...",
+    base_url_from=_oauth2_base_url,
+    help="Any standard OAuth 2.0 / OpenID Connect authorization server: client credentials, JWT bearer, token exchange, refresh.",
+    docs_url="https://www.rfc-editor.org/rfc/rfc6749",
+    kind_hints=(
+        ("authorization_code", "anytoken mints machine tokens: use client_credentials (or refresh_token with a refresh token)."),
+        ("password", "The password grant is deprecated (OAuth 2.0 Security BCP): use client_credentials."),
+    ),
+)
+
+#: what the plugin declares: ``oauth2`` and every preset (``presets.PRESETS``), built once at import
+DECLARATIONS: tuple[ProviderInfo, ...] = (DECLARATION, *(preset.declaration for preset in PRESETS.values()))
 
 
 def _split(op: Http) -> tuple[str, dict[str, Any]]:
@@ -65,11 +100,11 @@ class OAuth2Provider(GeneratedProvider):
     name = NAME
 
     def declare(self) -> ProviderInfo:
-        return oauth2_info()
+        return DECLARATION
 
     @hookimpl
     def anytoken_providers(self) -> Iterable[ProviderInfo]:
-        return [oauth2_info(), *(preset.info() for preset in PRESETS.values())]
+        return DECLARATIONS
 
     @hookimpl(specname="anytoken_sandbox_providers", optionalhook=True)
     def sandbox(self) -> Iterable[SandboxProvider]:

@@ -16,24 +16,24 @@ import attrs
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import InvalidParameterError
 
-from ._declare import credential_fields, kinds
+from ._kinds import credential_fields, kinds
 
 if TYPE_CHECKING:
     from anytoken.tokens import TokenRequest
 
     from ._flow import Where
 
-__all__ = ["PRESETS", "Preset"]
+__all__ = ["AUTH0", "ENTRA", "GOOGLE", "KEYCLOAK", "OKTA", "PRESETS", "Preset"]
 
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 
 
 @attrs.frozen
 class Preset:
-    """A vendor's provider: its declaration (``info``) and how a request finds the token endpoint (``where``)."""
+    """A vendor's provider: its declaration (a module-level value) and how a request finds the token endpoint (``where``)."""
 
     name: str
-    info: Callable[[], ProviderInfo]
+    declaration: ProviderInfo
     where: Callable[[TokenRequest], Where]
 
 
@@ -63,34 +63,33 @@ def _where(**kwargs: Any) -> Where:
 # -- Auth0 ------------------------------------------------------------------------------------------
 
 
-def _auth0_info() -> ProviderInfo:
-    domain = Param(
-        "domain", "str", env=("AUTH0_DOMAIN",), help="Your tenant's domain, e.g. example.us.auth0.com or a custom domain (AUTH0_DOMAIN)."
+_AUTH0_DOMAIN = Param(
+    "domain", "str", env=("AUTH0_DOMAIN",), help="Your tenant's domain, e.g. example.us.auth0.com or a custom domain (AUTH0_DOMAIN)."
+)
+_AUTH0_KINDS = kinds((_AUTH0_DOMAIN,))
+_AUTH0_REQUIRED_AUDIENCE = tuple(
+    attrs.evolve(
+        k,
+        params=tuple(
+            Param("audience", "str", required=True, help="The API identifier (Auth0 requires it for client credentials).")
+            if p.name == "audience" and k.name == "client_credentials"
+            else p
+            for p in k.params
+        ),
     )
-    base = kinds((domain,))
-    required_audience = tuple(
-        attrs.evolve(
-            k,
-            params=tuple(
-                Param("audience", "str", required=True, help="The API identifier (Auth0 requires it for client credentials).")
-                if p.name == "audience" and k.name == "client_credentials"
-                else p
-                for p in k.params
-            ),
-        )
-        for k in base
-    )
-    return ProviderInfo(
-        name="auth0",
-        kinds=required_audience,
-        credentials=credential_fields({"client_id": ("AUTH0_CLIENT_ID",), "client_secret": ("AUTH0_CLIENT_SECRET",)}),
-        base_urls=(),
-        base_url_env="AUTH0_ISSUER_BASE_URL",
-        base_url_example="https://example.us.auth0.com (or set AUTH0_DOMAIN / pass domain=...)",
-        base_url_from=lambda p: f"https://{_host(p.get('domain'))}" if _host(p.get("domain")) else _minted_at(p),
-        help="Auth0 (Okta Customer Identity): machine-to-machine tokens for an API (audience) from https://{domain}/oauth/token.",
-        docs_url="https://auth0.com/docs/get-started/authentication-and-authorization-flow/client-credentials-flow",
-    )
+    for k in _AUTH0_KINDS
+)
+AUTH0 = ProviderInfo(
+    name="auth0",
+    kinds=_AUTH0_REQUIRED_AUDIENCE,
+    credentials=credential_fields({"client_id": ("AUTH0_CLIENT_ID",), "client_secret": ("AUTH0_CLIENT_SECRET",)}),
+    base_urls=(),
+    base_url_env="AUTH0_ISSUER_BASE_URL",
+    base_url_example="https://example.us.auth0.com (or set AUTH0_DOMAIN / pass domain=...)",
+    base_url_from=lambda p: f"https://{_host(p.get('domain'))}" if _host(p.get("domain")) else _minted_at(p),
+    help="Auth0 (Okta Customer Identity): machine-to-machine tokens for an API (audience) from https://{domain}/oauth/token.",
+    docs_url="https://auth0.com/docs/get-started/authentication-and-authorization-flow/client-credentials-flow",
+)
 
 
 def _auth0_where(request: TokenRequest) -> Where:
@@ -100,31 +99,30 @@ def _auth0_where(request: TokenRequest) -> Where:
 # -- Okta -------------------------------------------------------------------------------------------
 
 
-def _okta_info() -> ProviderInfo:
-    server = Param(
-        "authorization_server",
-        "str",
-        default="default",
-        help="The custom authorization server id (default 'default'), or 'org' for the org authorization server.",
-    )
-    return ProviderInfo(
-        name="okta",
-        kinds=kinds((server,), scope_required=True),
-        credentials=credential_fields(
-            {
-                "client_id": ("OKTA_CLIENT_CLIENTID", "OKTA_CLIENT_ID"),
-                "client_secret": ("OKTA_CLIENT_SECRET",),
-                "private_key": ("OKTA_CLIENT_PRIVATEKEY",),
-                "key_id": ("OKTA_CLIENT_KID",),
-            }
-        ),
-        base_urls=(),
-        base_url_env="OKTA_CLIENT_ORGURL",
-        base_url_from=_minted_at,
-        base_url_example="https://example.okta.com",
-        help="Okta: client credentials from a custom authorization server (/oauth2/{id}/v1/token) or the org server (/oauth2/v1/token).",
-        docs_url="https://developer.okta.com/docs/guides/implement-grant-type/clientcreds/main/",
-    )
+_OKTA_SERVER = Param(
+    "authorization_server",
+    "str",
+    default="default",
+    help="The custom authorization server id (default 'default'), or 'org' for the org authorization server.",
+)
+OKTA = ProviderInfo(
+    name="okta",
+    kinds=kinds((_OKTA_SERVER,), scope_required=True),
+    credentials=credential_fields(
+        {
+            "client_id": ("OKTA_CLIENT_CLIENTID", "OKTA_CLIENT_ID"),
+            "client_secret": ("OKTA_CLIENT_SECRET",),
+            "private_key": ("OKTA_CLIENT_PRIVATEKEY",),
+            "key_id": ("OKTA_CLIENT_KID",),
+        }
+    ),
+    base_urls=(),
+    base_url_env="OKTA_CLIENT_ORGURL",
+    base_url_from=_minted_at,
+    base_url_example="https://example.okta.com",
+    help="Okta: client credentials from a custom authorization server (/oauth2/{id}/v1/token) or the org server (/oauth2/v1/token).",
+    docs_url="https://developer.okta.com/docs/guides/implement-grant-type/clientcreds/main/",
+)
 
 
 def _okta_where(request: TokenRequest) -> Where:
@@ -139,19 +137,18 @@ def _okta_where(request: TokenRequest) -> Where:
 # -- Microsoft Entra ID -----------------------------------------------------------------------------
 
 
-def _entra_info() -> ProviderInfo:
-    tenant = Param(
-        "tenant_id", "str", required=True, env=("AZURE_TENANT_ID",), help="The directory (tenant) id or domain (AZURE_TENANT_ID)."
-    )
-    return ProviderInfo(
-        name="entra",
-        kinds=kinds((tenant,), only=("client_credentials", "jwt_bearer", "refresh_token"), scope_required=True),
-        credentials=credential_fields({"client_id": ("AZURE_CLIENT_ID",), "client_secret": ("AZURE_CLIENT_SECRET",)}),
-        base_urls=(("default", "https://login.microsoftonline.com"),),
-        base_url_env="AZURE_AUTHORITY_HOST",
-        help="Microsoft Entra ID (Azure AD) v2.0: app-only tokens, scope {resource}/.default (e.g. https://graph.microsoft.com/.default).",
-        docs_url="https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow",
-    )
+_ENTRA_TENANT = Param(
+    "tenant_id", "str", required=True, env=("AZURE_TENANT_ID",), help="The directory (tenant) id or domain (AZURE_TENANT_ID)."
+)
+ENTRA = ProviderInfo(
+    name="entra",
+    kinds=kinds((_ENTRA_TENANT,), only=("client_credentials", "jwt_bearer", "refresh_token"), scope_required=True),
+    credentials=credential_fields({"client_id": ("AZURE_CLIENT_ID",), "client_secret": ("AZURE_CLIENT_SECRET",)}),
+    base_urls=(("default", "https://login.microsoftonline.com"),),
+    base_url_env="AZURE_AUTHORITY_HOST",
+    help="Microsoft Entra ID (Azure AD) v2.0: app-only tokens, scope {resource}/.default (e.g. https://graph.microsoft.com/.default).",
+    docs_url="https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow",
+)
 
 
 def _entra_where(request: TokenRequest) -> Where:
@@ -170,21 +167,20 @@ def _entra_where(request: TokenRequest) -> Where:
 # -- Keycloak ---------------------------------------------------------------------------------------
 
 
-def _keycloak_info() -> ProviderInfo:
-    realm = Param("realm", "str", required=True, env=("KEYCLOAK_REALM",), help="The realm (KEYCLOAK_REALM).")
-    return ProviderInfo(
-        name="keycloak",
-        kinds=kinds((realm,)),
-        credentials=credential_fields(
-            {"client_id": ("KEYCLOAK_CLIENT_ID",), "client_secret": ("KEYCLOAK_CLIENT_SECRET",), "private_key": ("KEYCLOAK_PRIVATE_KEY",)}
-        ),
-        base_urls=(),
-        base_url_env="KEYCLOAK_URL",
-        base_url_from=_minted_at,
-        base_url_example="https://keycloak.example.com (add /auth for Keycloak < 17)",
-        help="Keycloak: service-account tokens of a confidential client, {server}/realms/{realm}/protocol/openid-connect/token.",
-        docs_url="https://www.keycloak.org/docs/latest/server_admin/#_service_accounts",
-    )
+_KEYCLOAK_REALM = Param("realm", "str", required=True, env=("KEYCLOAK_REALM",), help="The realm (KEYCLOAK_REALM).")
+KEYCLOAK = ProviderInfo(
+    name="keycloak",
+    kinds=kinds((_KEYCLOAK_REALM,)),
+    credentials=credential_fields(
+        {"client_id": ("KEYCLOAK_CLIENT_ID",), "client_secret": ("KEYCLOAK_CLIENT_SECRET",), "private_key": ("KEYCLOAK_PRIVATE_KEY",)}
+    ),
+    base_urls=(),
+    base_url_env="KEYCLOAK_URL",
+    base_url_from=_minted_at,
+    base_url_example="https://keycloak.example.com (add /auth for Keycloak < 17)",
+    help="Keycloak: service-account tokens of a confidential client, {server}/realms/{realm}/protocol/openid-connect/token.",
+    docs_url="https://www.keycloak.org/docs/latest/server_admin/#_service_accounts",
+)
 
 
 def _keycloak_where(request: TokenRequest) -> Where:
@@ -199,32 +195,31 @@ def _keycloak_where(request: TokenRequest) -> Where:
 # -- Google service accounts ------------------------------------------------------------------------
 
 
-def _google_info() -> ProviderInfo:
-    kind = TokenKind(
-        "jwt_bearer",
-        help="An access token for a service account (RFC 7523 assertion signed with the key file's private_key, RS256).",
-        params=(
-            Param("scope", "str_list", required=True, help="Scopes, e.g. https://www.googleapis.com/auth/cloud-platform (string or list)."),
-            Param("subject", "str", help="A user to impersonate (domain-wide delegation): the assertion's sub claim."),
+_GOOGLE_KIND = TokenKind(
+    "jwt_bearer",
+    help="An access token for a service account (RFC 7523 assertion signed with the key file's private_key, RS256).",
+    params=(
+        Param("scope", "str_list", required=True, help="Scopes, e.g. https://www.googleapis.com/auth/cloud-platform (string or list)."),
+        Param("subject", "str", help="A user to impersonate (domain-wide delegation): the assertion's sub claim."),
+    ),
+    credentials=("service_account",),
+)
+GOOGLE = ProviderInfo(
+    name="google",
+    kinds=(_GOOGLE_KIND,),
+    credentials=(
+        CredentialField(
+            "service_account",
+            env=("GOOGLE_APPLICATION_CREDENTIALS",),
+            help="The service account's JSON key: the path of the file (GOOGLE_APPLICATION_CREDENTIALS) or its JSON text.",
+            multiline=True,
         ),
-        credentials=("service_account",),
-    )
-    return ProviderInfo(
-        name="google",
-        kinds=(kind,),
-        credentials=(
-            CredentialField(
-                "service_account",
-                env=("GOOGLE_APPLICATION_CREDENTIALS",),
-                help="The service account's JSON key: the path of the file (GOOGLE_APPLICATION_CREDENTIALS) or its JSON text.",
-                multiline=True,
-            ),
-        ),
-        base_urls=(("default", "https://oauth2.googleapis.com"),),
-        base_url_env="GOOGLE_OAUTH2_BASE_URL",
-        help="Google service accounts: OAuth 2.0 access tokens for Google APIs from a JSON key file (JWT bearer grant).",
-        docs_url="https://developers.google.com/identity/protocols/oauth2/service-account",
-    )
+    ),
+    base_urls=(("default", "https://oauth2.googleapis.com"),),
+    base_url_env="GOOGLE_OAUTH2_BASE_URL",
+    help="Google service accounts: OAuth 2.0 access tokens for Google APIs from a JSON key file (JWT bearer grant).",
+    docs_url="https://developers.google.com/identity/protocols/oauth2/service-account",
+)
 
 
 def _service_account(request: TokenRequest) -> Mapping[str, Any]:
@@ -265,9 +260,9 @@ def _google_where(request: TokenRequest) -> Where:
 
 
 PRESETS: Mapping[str, Preset] = {
-    "auth0": Preset("auth0", _auth0_info, _auth0_where),
-    "okta": Preset("okta", _okta_info, _okta_where),
-    "entra": Preset("entra", _entra_info, _entra_where),
-    "keycloak": Preset("keycloak", _keycloak_info, _keycloak_where),
-    "google": Preset("google", _google_info, _google_where),
+    "auth0": Preset("auth0", AUTH0, _auth0_where),
+    "okta": Preset("okta", OKTA, _okta_where),
+    "entra": Preset("entra", ENTRA, _entra_where),
+    "keycloak": Preset("keycloak", KEYCLOAK, _keycloak_where),
+    "google": Preset("google", GOOGLE, _google_where),
 }

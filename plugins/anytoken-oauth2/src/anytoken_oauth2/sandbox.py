@@ -1,4 +1,4 @@
-"""The sandbox mounts of the emulated authorization server (``_emulator.py``): one per provider name.
+"""The sandbox mounts of the emulated authorization server (``_sandbox_emulator.py``): one per provider name.
 
 =========  ====================  ==============================================================
 provider   base path             layout (relative to the base path)
@@ -20,7 +20,7 @@ from typing import Any
 
 from anytoken.devkit.sandbox.model import Route, SandboxProvider
 
-from ._emulator import CLIENT_ID, CLIENT_SECRET, PRIVATE_KEY, REFRESH_TOKEN, SUBJECT_TOKEN, Layout, handlers
+from ._sandbox_emulator import CLIENT_ID, CLIENT_SECRET, PRIVATE_KEY, REFRESH_TOKEN, SUBJECT_TOKEN, Layout, handlers
 
 __all__ = ["GOOGLE_KEY_FILE", "sandbox_providers"]
 

@@ -30,7 +30,7 @@ from ._duration import EXAMPLE, duration_problem
 if TYPE_CHECKING:
     from anytoken.devkit.sandbox.model import SandboxProvider
 
-__all__ = ["QrveyProvider", "plugin"]
+__all__ = ["DECLARATION", "QrveyProvider", "plugin"]
 
 NAME = "qrvey"
 
@@ -40,67 +40,59 @@ _WIDGET_FIELDS = ("userid", "appid", "clientid", "expiresIn")
 _EXPIRES_ALIAS = "expires_in"
 
 
+_WIDGET = TokenKind(
+    name="widget",
+    help=(
+        "A Qrvey security token (JWT) for the Composer API and embedded widgets "
+        "(POST /devapi/v4/core/login/token). Extra parameters (orgId, dashboardId, permissions ...) "
+        "are widget configuration and are sealed into the token unchanged."
+    ),
+    params=(
+        Param("userid", "str", required=True, help="ID of the Qrvey Composer user that owns the application."),
+        Param("appid", "str", required=True, help="ID of the Qrvey application."),
+        Param("clientid", "str", help="ID of the end user / tenant the token is for (personalization, Download Manager)."),
+        Param(
+            "expiresIn",
+            "str",
+            help=f"Token lifetime, {EXAMPLE} (Qrvey's default applies when omitted). Alias: expires_in.",
+        ),
+    ),
+    credentials=("api_key",),
+    extra_params=True,
+)
+_ADMIN = TokenKind(
+    name="admin",
+    help=(
+        "An Admin Center API token (POST /admin/api/v5/login); later Admin Center calls send "
+        "'Authorization: jwt <token>'. Qrvey 8.4 deprecates v5 in favour of /api/admin/v6/login."
+    ),
+    params=(),
+    credentials=("admin_username", "admin_access_key"),
+    auth_scheme="jwt",  # Admin Center calls send "Authorization: jwt <token>"
+)
+DECLARATION = ProviderInfo(
+    name=NAME,
+    kinds=(_WIDGET, _ADMIN),
+    credentials=(
+        CredentialField("api_key", env=("QRVEY_API_KEY",), help="The organization's private Qrvey API key (x-api-key)."),
+        CredentialField("admin_username", env=("QRVEY_ADMIN_USERNAME",), help="The Admin Center administrator username.", secret=False),
+        CredentialField("admin_access_key", env=("QRVEY_ADMIN_ACCESS_KEY",), help="The Admin Center administrator access key."),
+    ),
+    base_urls=(),
+    base_url_env="QRVEY_BASE_URL",
+    base_url_example="https://<instance>.qrveyapp.com",
+    help="Qrvey embedded analytics: widget / Composer security tokens and Admin Center login tokens.",
+    docs_url="https://qrvey.stoplight.io/docs/qrvey-api-doc/ff0303fef339a-generate-token-for-creators",
+)
+
+
 class QrveyProvider(GeneratedProvider):
     """anytoken's Qrvey plugin (entry point ``qrvey = "anytoken_qrvey.plugin:plugin"``)."""
 
     name = NAME
 
     def declare(self) -> ProviderInfo:
-        widget = TokenKind(
-            name="widget",
-            help=(
-                "A Qrvey security token (JWT) for the Composer API and embedded widgets "
-                "(POST /devapi/v4/core/login/token). Extra parameters (orgId, dashboardId, permissions ...) "
-                "are widget configuration and are sealed into the token unchanged."
-            ),
-            params=(
-                Param("userid", "str", required=True, help="ID of the Qrvey Composer user that owns the application."),
-                Param("appid", "str", required=True, help="ID of the Qrvey application."),
-                Param("clientid", "str", help="ID of the end user / tenant the token is for (personalization, Download Manager)."),
-                Param(
-                    "expiresIn",
-                    "str",
-                    help=f"Token lifetime, {EXAMPLE} (Qrvey's default applies when omitted). Alias: expires_in.",
-                ),
-            ),
-            credentials=("api_key",),
-            reusable=True,
-            persistent=False,
-            idempotent=True,
-            extra_params=True,
-            auth_header="Authorization",
-            auth_scheme="Bearer",
-        )
-        admin = TokenKind(
-            name="admin",
-            help=(
-                "An Admin Center API token (POST /admin/api/v5/login); later Admin Center calls send "
-                "'Authorization: jwt <token>'. Qrvey 8.4 deprecates v5 in favour of /api/admin/v6/login."
-            ),
-            params=(),
-            credentials=("admin_username", "admin_access_key"),
-            reusable=True,
-            persistent=False,
-            idempotent=True,
-            auth_header="Authorization",
-            auth_scheme="jwt",  # Admin Center calls send "Authorization: jwt <token>"
-        )
-        return ProviderInfo(
-            name=NAME,
-            kinds=(widget, admin),
-            credentials=(
-                CredentialField("api_key", env=("QRVEY_API_KEY",), help="The organization's private Qrvey API key (x-api-key)."),
-                CredentialField(
-                    "admin_username", env=("QRVEY_ADMIN_USERNAME",), help="The Admin Center administrator username.", secret=False
-                ),
-                CredentialField("admin_access_key", env=("QRVEY_ADMIN_ACCESS_KEY",), help="The Admin Center administrator access key."),
-            ),
-            base_urls=(),
-            base_url_env="QRVEY_BASE_URL",
-            base_url_example="https://<instance>.qrveyapp.com",
-            help="Qrvey embedded analytics: widget / Composer security tokens and Admin Center login tokens.",
-            docs_url="https://qrvey.stoplight.io/docs/qrvey-api-doc/ff0303fef339a-generate-token-for-creators",
-        )
+        return DECLARATION
 
     # -- calls --------------------------------------------------------------------------------------
 

@@ -21,12 +21,12 @@ from anytoken.tokens import Token, TokenRequest
 if TYPE_CHECKING:
     from anytoken.devkit.sandbox.model import SandboxProvider
 
-__all__ = ["PRODUCTION_URL", "SANDBOX_URL", "QuadrataProvider", "plugin"]
+__all__ = ["DECLARATION", "PRODUCTION_URL", "SANDBOX_URL", "QuadrataProvider", "plugin"]
 
 PRODUCTION_URL = "https://prod.quadrata.com/api/v1"
 SANDBOX_URL = "https://int.quadrata.com/api/v1"
 
-_INFO = ProviderInfo(
+DECLARATION = ProviderInfo(
     name="quadrata",
     kinds=(
         TokenKind(
@@ -84,7 +84,7 @@ class QuadrataProvider(GeneratedProvider):
     name = "quadrata"
 
     def declare(self) -> ProviderInfo:
-        return _INFO
+        return DECLARATION
 
     def plan(self, request: TokenRequest) -> Call:
         from anytoken_quadrata_client.api.authentication import create_access_token

@@ -21,11 +21,11 @@ from anytoken.tokens import Token, TokenRequest
 if TYPE_CHECKING:
     from anytoken.devkit.sandbox.model import SandboxProvider
 
-__all__ = ["DEFAULT_BASE_URL", "TelnyxProvider", "plugin"]
+__all__ = ["DECLARATION", "DEFAULT_BASE_URL", "TelnyxProvider", "plugin"]
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
 
-_INFO = ProviderInfo(
+DECLARATION = ProviderInfo(
     name="telnyx",
     kinds=(
         TokenKind(
@@ -93,7 +93,7 @@ class TelnyxProvider(GeneratedProvider):
     name = "telnyx"
 
     def declare(self) -> ProviderInfo:
-        return _INFO
+        return DECLARATION
 
     def plan(self, request: TokenRequest) -> Call:
         from anytoken_telnyx_client.api.access_tokens import create_telephony_credential_token

@@ -44,7 +44,7 @@ from anytoken.tokens import RevokeRequest, Token, TokenRequest
 if TYPE_CHECKING:
     from anytoken.devkit.sandbox.model import SandboxProvider
 
-__all__ = ["PAT_DEFAULT_LIFETIME", "UnleashProvider", "plugin"]
+__all__ = ["DECLARATION", "PAT_DEFAULT_LIFETIME", "UnleashProvider", "plugin"]
 
 NAME = "unleash"
 #: lifetime of a personal access token when ``expires_at`` is not given (Unleash requires an expiry)
@@ -70,72 +70,75 @@ def _api_token_params(kind: str) -> tuple[Param, ...]:
     )
 
 
+# every kind creates a resource; the minted secret travels bare in Authorization, as the SDKs send it
+_COMMON: dict[str, Any] = {"credentials": ("api_token",), "reusable": True, "persistent": True, "idempotent": False, "auth_scheme": ""}
+_BACKEND = TokenKind(
+    name="backend",
+    help=(
+        "A backend (server-side SDK) API token, accepted on /api/client/* (POST /api/admin/api-tokens, or "
+        "POST /api/admin/projects/{projectId}/api-tokens with --project)."
+    ),
+    params=_api_token_params("backend"),
+    **_COMMON,
+)
+_FRONTEND = TokenKind(
+    name="frontend",
+    help="A frontend (browser / mobile SDK) API token, accepted on /api/frontend (same endpoints as backend).",
+    params=_api_token_params("frontend"),
+    **_COMMON,
+)
+_PERSONAL = TokenKind(
+    name="personal",
+    help=(
+        "A personal access token of the calling user (POST /api/admin/user/tokens). The credential must be a "
+        "personal access token itself: Unleash refuses admin API tokens here (403)."
+    ),
+    params=(
+        Param(
+            "description",
+            "str",
+            help="The PAT's description, unique per user. Default: anytoken-personal-<UTC timestamp>-<call id>.",
+        ),
+        Param(
+            "expires_at",
+            "datetime",
+            help="When the PAT expires (ISO 8601, in the future). Unleash requires one: default now + 30 days.",
+        ),
+    ),
+    **_COMMON,
+)
+DECLARATION = ProviderInfo(
+    name=NAME,
+    kinds=(_BACKEND, _FRONTEND, _PERSONAL),
+    credentials=(
+        CredentialField(
+            "api_token",
+            env=("UNLEASH_API_TOKEN",),
+            help=(
+                "An admin API token (*:*.<hex>) or a personal access token (user:<hex>) allowed to create API tokens; "
+                "kind personal needs a personal access token."
+            ),
+        ),
+    ),
+    base_urls=(),
+    base_url_env="UNLEASH_URL",
+    base_url_example="http://localhost:4242",
+    help="Unleash feature flags (self-hosted): backend / frontend API tokens and personal access tokens.",
+    docs_url="https://docs.getunleash.io/reference/api-tokens-and-client-keys",
+    kind_hints=(
+        ("admin", "Unleash 8.x refuses to create admin API tokens (400): use kind personal for a personal access token."),
+        ("client", "'client' is Unleash's deprecated name for backend tokens: use kind backend."),
+    ),
+)
+
+
 class UnleashProvider(GeneratedProvider):
     """anytoken's Unleash plugin (entry point ``unleash = "anytoken_unleash.plugin:plugin"``)."""
 
     name = NAME
 
     def declare(self) -> ProviderInfo:
-        # every kind creates a resource; the minted secret travels bare in Authorization, as the SDKs send it
-        common = {"credentials": ("api_token",), "reusable": True, "persistent": True, "idempotent": False, "auth_scheme": ""}
-        backend = TokenKind(
-            name="backend",
-            help=(
-                "A backend (server-side SDK) API token, accepted on /api/client/* (POST /api/admin/api-tokens, or "
-                "POST /api/admin/projects/{projectId}/api-tokens with --project)."
-            ),
-            params=_api_token_params("backend"),
-            **common,  # type: ignore[arg-type]
-        )
-        frontend = TokenKind(
-            name="frontend",
-            help="A frontend (browser / mobile SDK) API token, accepted on /api/frontend (same endpoints as backend).",
-            params=_api_token_params("frontend"),
-            **common,  # type: ignore[arg-type]
-        )
-        personal = TokenKind(
-            name="personal",
-            help=(
-                "A personal access token of the calling user (POST /api/admin/user/tokens). The credential must be a "
-                "personal access token itself: Unleash refuses admin API tokens here (403)."
-            ),
-            params=(
-                Param(
-                    "description",
-                    "str",
-                    help="The PAT's description, unique per user. Default: anytoken-personal-<UTC timestamp>-<call id>.",
-                ),
-                Param(
-                    "expires_at",
-                    "datetime",
-                    help="When the PAT expires (ISO 8601, in the future). Unleash requires one: default now + 30 days.",
-                ),
-            ),
-            **common,  # type: ignore[arg-type]
-        )
-        return ProviderInfo(
-            name=NAME,
-            kinds=(backend, frontend, personal),
-            credentials=(
-                CredentialField(
-                    "api_token",
-                    env=("UNLEASH_API_TOKEN",),
-                    help=(
-                        "An admin API token (*:*.<hex>) or a personal access token (user:<hex>) allowed to create API tokens; "
-                        "kind personal needs a personal access token."
-                    ),
-                ),
-            ),
-            base_urls=(),
-            base_url_env="UNLEASH_URL",
-            base_url_example="http://localhost:4242",
-            help="Unleash feature flags (self-hosted): backend / frontend API tokens and personal access tokens.",
-            docs_url="https://docs.getunleash.io/reference/api-tokens-and-client-keys",
-            kind_hints=(
-                ("admin", "Unleash 8.x refuses to create admin API tokens (400): use kind personal for a personal access token."),
-                ("client", "'client' is Unleash's deprecated name for backend tokens: use kind backend."),
-            ),
-        )
+        return DECLARATION
 
     # -- calls --------------------------------------------------------------------------------------
 

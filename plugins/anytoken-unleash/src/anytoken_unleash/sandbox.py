@@ -262,6 +262,15 @@ _PAT_FIELDS = {"description": "string", "expiresAt": "date-time"}
 # -- handlers ---------------------------------------------------------------------------------------
 
 
+def _admin_json_body(request: SandboxRequest, state: ProviderState) -> SandboxResponse | Any:
+    """The JSON body of a request an admin token (or a PAT) may make, or the answer refusing it: the
+    credential is checked first, as Unleash does."""
+    auth = _admin_auth(request, state)
+    if isinstance(auth, SandboxResponse):
+        return auth
+    return _json_body(request, state)
+
+
 def _mint_api_token(state: ProviderState, body: dict[str, Any], projects: list[str]) -> SandboxResponse:
     token_type = str(body["type"]).lower()
     environment = body.get("environment") or "development"
@@ -291,10 +300,7 @@ def _mint_api_token(state: ProviderState, body: dict[str, Any], projects: list[s
 
 
 def create_api_token(request: SandboxRequest, state: ProviderState) -> SandboxResponse:
-    auth = _admin_auth(request, state)
-    if isinstance(auth, SandboxResponse):
-        return auth
-    body = _json_body(request, state)
+    body = _admin_json_body(request, state)
     if isinstance(body, SandboxResponse):
         return body
     problems = _schema_problems(body, fields=_API_TOKEN_FIELDS, required=("type", "tokenName"))
@@ -314,10 +320,7 @@ def create_api_token(request: SandboxRequest, state: ProviderState) -> SandboxRe
 
 
 def create_project_api_token(request: SandboxRequest, state: ProviderState) -> SandboxResponse:
-    auth = _admin_auth(request, state)
-    if isinstance(auth, SandboxResponse):
-        return auth
-    body = _json_body(request, state)
+    body = _admin_json_body(request, state)
     if isinstance(body, SandboxResponse):
         return body
     problems = _schema_problems(body, fields=_PROJECT_TOKEN_FIELDS, required=("tokenName", "type"))

@@ -15,7 +15,9 @@ writes ``DIR/anytoken-NAME/`` (``DIR`` defaults to ``./plugins``)::
     src/anytoken_NAME_client/    the client openapi-python-client generates from it (shipped in the wheel)
     src/anytoken_NAME/plugin.py  a GeneratedProvider: declaration, create_token, token/expiry reading
     src/anytoken_NAME/sandbox.py the emulation: 401 / 404 / 400 / 422 checks, success with a signed JWT
-    tests/test_conformance.py    anytoken.devkit.testing.ProviderConformance
+    tests/test_NAME_plugin.py       the declaration, the minted tokens' shape
+    tests/test_NAME_conformance.py  anytoken.devkit.testing.ProviderConformance
+    tests/test_NAME_spec.py         requests and answers against specs/NAME.yaml
 
 What is not given is inferred from the spec: the auth mode from the security scheme (bearer, apiKey in a
 header or the query string, HTTP basic) or a key-like body field; typed parameters from path/query/header

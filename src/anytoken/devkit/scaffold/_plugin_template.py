@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
 from anytoken.errors import MalformedResponseError
 from anytoken.provider import Call, GeneratedProvider, expect, hookimpl
@@ -33,7 +34,7 @@ from anytoken.tokens import Token, TokenRequest
 if TYPE_CHECKING:
     from anytoken.devkit.sandbox.model import SandboxProvider
 
-__all__ = ["$class_name", "plugin"]
+__all__ = ["DECLARATION", "$class_name", "plugin"]
 
 NAME = "$name"
 CLIENT_PACKAGE = "$client_package"
@@ -74,18 +75,18 @@ $operations
 }
 
 
-def _declare(credentials: tuple[CredentialField, ...]) -> ProviderInfo:
-    return ProviderInfo(
-        name=NAME,
-        help=$help,
-        kinds=(
+#: the declaration: a module-level value, built once (a subclass declaring other credentials derives its own)
+DECLARATION = ProviderInfo(
+    name=NAME,
+    help=$help,
+    kinds=(
 $kinds
-        ),
-        credentials=credentials,
-        base_urls=$base_urls,
-        base_url_env=$base_url_env_repr,
-        base_url_example=$base_url_example,
-    )
+    ),
+    credentials=CREDENTIALS,
+    base_urls=$base_urls,
+    base_url_env=$base_url_env_repr,
+    base_url_example=$base_url_example,
+)
 
 
 def _dig(data: Any, path: str) -> Any:
@@ -138,7 +139,16 @@ class $class_name(GeneratedProvider):
     credentials: tuple[CredentialField, ...] = CREDENTIALS
 
     def declare(self) -> ProviderInfo:
-        return _declare(self.credentials)
+        if self.credentials == CREDENTIALS:
+            return DECLARATION
+        # a subclass that declares other credentials (docs/plugins.md: a GitHub App signing its JWT) derives its
+        # declaration from the module-level one, once per plugin object
+        derived: ProviderInfo | None = self.__dict__.get("_declaration")
+        if derived is None:
+            names = tuple(c.name for c in self.credentials)
+            kinds = tuple(attrs.evolve(kind, credentials=names) for kind in DECLARATION.kinds)
+            derived = self.__dict__["_declaration"] = attrs.evolve(DECLARATION, kinds=kinds, credentials=self.credentials)
+        return derived
 
     def key(self, request: TokenRequest) -> str:
         """The key sent as ``AUTH`` says: the ``api_key`` credential as-is. A subclass derives it instead

@@ -11,7 +11,8 @@ from typing import Any
 
 from anytoken.devkit.scaffold._analyze import SECRET_FIELDS, OperationModel, ParamModel, PluginModel
 from anytoken.devkit.scaffold._plugin_template import PLUGIN
-from anytoken.devkit.scaffold._sandbox_template import SANDBOX, TESTS
+from anytoken.devkit.scaffold._sandbox_template import SANDBOX
+from anytoken.devkit.scaffold._tests_template import test_files
 
 SANDBOX_LIFETIME = 3600
 
@@ -49,7 +50,7 @@ def _kind_code(m: PluginModel, op: OperationModel) -> str:
     params = "".join(f"\n        {_param_code(p)}," for p in op.params)
     params_arg = f"params=({params}\n    )," if op.params else "params=(),"
     return (
-        f"TokenKind(\n    {op.kind!r},\n    help={op.help!r},\n    {params_arg}\n    credentials=tuple(c.name for c in credentials),\n"
+        f"TokenKind(\n    {op.kind!r},\n    help={op.help!r},\n    {params_arg}\n    credentials=tuple(c.name for c in CREDENTIALS),\n"
         "    reusable=True,\n    persistent=False,\n    idempotent=True,\n)"
     )
 
@@ -91,7 +92,7 @@ $dependencies
 ]
 
 [project.optional-dependencies]
-test = ["pytest>=8"]
+test = ["pytest>=8", "PyYAML>=6", "openapi-schema-validator>=0.6"]  # the spec test reads and checks specs/*.yaml
 
 # the entry point's name is the provider name; its value the plugin object
 [project.entry-points.anytoken]
@@ -160,7 +161,9 @@ specs/$name.config.yaml         openapi-python-client options
 src/$client_package/  the generated client (never edit by hand: regenerate)
 src/$package/plugin.py          declaration + create_token ($class_name, a GeneratedProvider)
 src/$package/sandbox.py         the local emulation (routes, seed ids, examples)
-tests/test_conformance.py       anytoken's conformance suite against the sandbox
+tests/test_${test_name}_plugin.py       the declaration and the minted tokens' shape
+tests/test_${test_name}_conformance.py  anytoken's conformance suite against the sandbox
+tests/test_${test_name}_spec.py         requests and answers against specs/$name.yaml
 ```
 
 The generated client ships inside this plugin's wheel, so `pip install` of this directory alone (with
@@ -188,8 +191,8 @@ machines). Fix `specs/$name.yaml`, regenerate, run the tests; record a reviewed 
 ## Test
 
 ```sh
-pip install -e . pytest
-pytest                             # conformance suite against `anytoken sandbox`
+pip install -e '.[test]'
+pytest                             # the plugin, conformance and spec tests against the sandbox
 anytoken sandbox --provider $name  # serve the emulation; paste its exports, then `anytoken create $name ...`
 ```
 """)
@@ -229,7 +232,7 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
     """Relative path -> file content."""
     auth = (m.auth.mode, m.auth.name)
     credentials = tuple(m.credentials)
-    kinds = _indent(",\n".join(_kind_code(m, op) for op in m.operations) + ",", 12)
+    kinds = _indent(",\n".join(_kind_code(m, op) for op in m.operations) + ",", 8)
     operations = _indent("\n".join(f"{op.kind!r}: {_operation_code(m, op)}," for op in m.operations), 4)
     title = m.title
     common = {
@@ -324,6 +327,7 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
         )
     readme = README.substitute(
         common,
+        test_name=m.name.replace("-", "_"),
         dist=m.dist,
         command=shlex.join(command),
         example_args=example_args,
@@ -344,10 +348,15 @@ def render(m: PluginModel, *, command: Sequence[str], regen: Sequence[str], sand
         f"src/{m.package}/py.typed": "",
         f"src/{m.package}/plugin.py": plugin,
         f"src/{m.package}/sandbox.py": sandbox,
-        "tests/test_conformance.py": TESTS.substitute(
-            common,
-            formats=_r({op.kind: (op.token_format, op.expires_path is not None) for op in m.operations}),
-            no_not_found=_indent(_r(no_not_found), 4).lstrip(),
-            no_invalid=_indent(_r(no_invalid), 4).lstrip(),
+        **test_files(
+            m.name.replace("-", "_"),
+            {
+                **common,
+                "formats": _r({op.kind: (op.token_format, op.expires_path is not None) for op in m.operations}),
+                "no_not_found": _indent(_r(no_not_found), 4).lstrip(),
+                "no_invalid": _indent(_r(no_invalid), 4).lstrip(),
+                "required": _r({op.kind: [p.name for p in op.params if p.required] for op in m.operations}),
+                "credential_env": _r({n: (e,) for n, e, _ in credentials}),
+            },
         ),
     }

@@ -1,4 +1,4 @@
-"""The templates of a scaffolded plugin's ``sandbox.py`` and ``tests/test_conformance.py`` (filled in by ``_render``)."""
+"""The template of a scaffolded plugin's ``sandbox.py`` (filled in by ``_render``; the tests' are in ``_tests_template``)."""
 
 from __future__ import annotations
 
@@ -177,41 +177,4 @@ def sandbox_provider(credentials: Mapping[str, str] | None = None, authorize: Au
         invalid=INVALID,
         not_found=NOT_FOUND,
     )
-''')
-
-
-TESTS = Template('''"""The shared conformance suite against this plugin's sandbox emulation, plus a round trip."""
-
-from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import ClassVar
-
-from anytoken.devkit.sandbox import Sandbox
-from anytoken.devkit.testing import ProviderConformance
-
-
-class TestConformance(ProviderConformance):
-    provider = "$name"
-    #: kinds without that failure mode in the emulation, and why (the suite requires a case or a reason)
-    no_not_found: ClassVar[Mapping[str, str]] = $no_not_found
-    no_invalid: ClassVar[Mapping[str, str]] = $no_invalid
-
-
-#: kind -> (what the sandbox mints: "jwt" or "opaque:<prefix>", whether the answer carries an expiry)
-FORMATS = $formats
-
-
-def test_minted_token_has_the_documented_shape(anytoken_sandbox: Sandbox) -> None:
-    with anytoken_sandbox.client(env={}) as client:
-        for kind, params in anytoken_sandbox.examples("$name").items():
-            token = client.create_token("$name", kind=kind, **params)
-            shape, has_expiry = FORMATS[kind]
-            if shape == "jwt":
-                assert anytoken_sandbox.verify_jwt(token.value)["iss"] == "$name-sandbox"
-            else:
-                assert token.value.startswith(shape.partition(":")[2]) and token.claims is None
-            if shape == "jwt" or has_expiry:
-                assert token.expires_at is not None
-            assert "Unset" not in repr(token.metadata)
 ''')

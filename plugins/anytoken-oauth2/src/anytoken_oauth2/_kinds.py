@@ -1,13 +1,14 @@
-"""The declarations of the ``oauth2`` provider and its presets: kinds, parameters, credentials (no I/O)."""
+"""What the ``oauth2`` provider and its presets declare: the grant kinds, their parameters and the credential fields
+(building blocks of ``plugin.DECLARATION`` and of each preset's ``declaration``; no I/O)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from anytoken.declarations import CredentialField, Param, ProviderInfo, TokenKind
+from anytoken.declarations import CredentialField, Param, TokenKind
 
-__all__ = ["AUTH_METHODS", "GRANT_TYPES", "TOKEN_TYPE_PREFIX", "credential_fields", "kinds", "oauth2_info"]
+__all__ = ["AUTH_METHODS", "GRANT_TYPES", "TOKEN_TYPE_PREFIX", "WHERE_PARAMS", "credential_fields", "kinds"]
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none")
 GRANT_TYPES = {
@@ -38,11 +39,11 @@ def _common_params() -> tuple[Param, ...]:
     )
 
 
-def _where_params() -> tuple[Param, ...]:
-    return (
-        Param("issuer", "str", help="The authorization server's issuer URL: its token endpoint is discovered (or set OAUTH2_ISSUER)."),
-        Param("token_url", "str", env=("OAUTH2_TOKEN_URL",), help="The token endpoint URL, without discovery (OAUTH2_TOKEN_URL)."),
-    )
+#: where the ``oauth2`` provider's server is: an issuer (discovery) or a token endpoint
+WHERE_PARAMS = (
+    Param("issuer", "str", help="The authorization server's issuer URL: its token endpoint is discovered (or set OAUTH2_ISSUER)."),
+    Param("token_url", "str", env=("OAUTH2_TOKEN_URL",), help="The token endpoint URL, without discovery (OAUTH2_TOKEN_URL)."),
+)
 
 
 def kinds(where: tuple[Param, ...], *, only: tuple[str, ...] | None = None, scope_required: bool = False) -> tuple[TokenKind, ...]:
@@ -123,37 +124,4 @@ def credential_fields(env: Mapping[str, tuple[str, ...]]) -> tuple[CredentialFie
     return tuple(
         CredentialField(name, env=env.get(name, ()), help=text, secret=secret, multiline=multiline)
         for name, (text, secret, multiline) in helps.items()
-    )
-
-
-def _oauth2_base_url(params: Mapping[str, Any]) -> str | None:
-    """A call's ``token_url`` / ``issuer``; for a revocation, the same keys of the token's metadata."""
-    value = params.get("token_url") or params.get("issuer") or params.get("token_endpoint")
-    return str(value) if value else None
-
-
-def oauth2_info() -> ProviderInfo:
-    return ProviderInfo(
-        name="oauth2",
-        kinds=kinds(_where_params()),
-        credentials=credential_fields(
-            {
-                "client_id": ("OAUTH2_CLIENT_ID",),
-                "client_secret": ("OAUTH2_CLIENT_SECRET",),
-                "private_key": ("OAUTH2_PRIVATE_KEY",),
-                "key_id": ("OAUTH2_KEY_ID",),
-                "subject_token": ("OAUTH2_SUBJECT_TOKEN",),
-                "refresh_token": ("OAUTH2_REFRESH_TOKEN",),
-            }
-        ),
-        base_urls=(),
-        base_url_env="OAUTH2_ISSUER",
-        base_url_example="https://auth.example.com, or pass issuer=... / token_url=...",
-        base_url_from=_oauth2_base_url,
-        help="Any standard OAuth 2.0 / OpenID Connect authorization server: client credentials, JWT bearer, token exchange, refresh.",
-        docs_url="https://www.rfc-editor.org/rfc/rfc6749",
-        kind_hints=(
-            ("authorization_code", "anytoken mints machine tokens: use client_credentials (or refresh_token with a refresh token)."),
-            ("password", "The password grant is deprecated (OAuth 2.0 Security BCP): use client_credentials."),
-        ),
     )
