@@ -11,7 +11,8 @@ of a required area becomes a failure:
       if shutil.which("redis-server") is None:
           require("redis", "redis-server is not installed (apt-get install -y redis-server)")
 
-- a test carrying a marker named like a required area (``@pytest.mark.redis``) that skips for any other
+- a test carrying a marker named like a required area (``@pytest.mark.redis``; ``_`` for ``-``:
+  ``@pytest.mark.upstream_specs``) that skips for any other
   reason fails too (the ``pytest_runtest_makereport`` hook below, loaded with the ``anytoken`` pytest
   plugin, :mod:`anytoken_pytest`), so a bare ``pytest.skip`` in such a test cannot hide the area either.
 
@@ -67,7 +68,10 @@ def require(area: str, reason: str) -> NoReturn:
 
 
 def _marked_areas(item: pytest.Item, required: frozenset[str]) -> list[str]:
-    return sorted({m.name.lower() for m in item.iter_markers()} & required)
+    """The required areas ``item`` is marked with; a marker's ``_`` stands for an area's ``-`` (marker names are
+    identifiers: ``@pytest.mark.upstream_specs`` marks the area ``upstream-specs``)."""
+    names = {m.name.lower().replace("_", "-") for m in item.iter_markers()}
+    return sorted(area for area in required if area.replace("_", "-") in names)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -222,3 +222,15 @@ def test_bootstrap_a_required_area_is_loud_even_outside_ci(monkeypatch: pytest.M
     assert "ERROR (ANYTOKEN_REQUIRE names upstream-specs): the drift check cannot run" in out.err
     assert "a local note" in out.out and "a local note" not in out.err
     assert bootstrap.report_setup_failures() == 1 and bootstrap.report_setup_failures() == 0
+
+
+def test_a_marker_with_underscores_marks_a_hyphenated_area(tmp_path: Path) -> None:
+    """Marker names are identifiers: ``@pytest.mark.upstream_specs`` marks the area ``upstream-specs``."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    upstream_specs: reads the upstream specs\n")
+    (tmp_path / "test_marked.py").write_text(
+        "import pytest\n\n@pytest.mark.upstream_specs\ndef test_spec_skipped():\n    pytest.skip('spec gone')\n"
+    )
+    run = pytest_run(tmp_path, require_areas="upstream-specs")
+    assert run.returncode == 1 and outcomes(run) == {"test_spec_skipped": "FAILED"}, run.stdout
+    assert "upstream-specs (1 marked tests, 1 failed as unavailable)" in run.stdout
+    assert pytest_run(tmp_path).returncode == 0  # not required: the skip stays a skip

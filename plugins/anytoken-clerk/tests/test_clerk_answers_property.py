@@ -15,6 +15,9 @@ from anytoken.devkit.sandbox import Sandbox
 from anytoken.devkit.spec_fuzz import check_spec_answers
 from anytoken.devkit.spec_testing import load_spec, upstream_spec_path
 
+#: reads ../shared/upstream-specs: with ANYTOKEN_REQUIRE=upstream-specs a skip here fails
+pytestmark = pytest.mark.upstream_specs
+
 CASES = [
     ("m2m", "createM2MToken", None),
     ("session", "CreateSessionToken", None),

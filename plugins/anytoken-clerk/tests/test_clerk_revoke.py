@@ -19,6 +19,9 @@ from anytoken.devkit.sandbox import Sandbox
 from anytoken.devkit.spec_testing import Exchange, load_spec, match_operation, upstream_spec_path, validate_request
 from anytoken.errors import NotRevocableError
 
+#: reads ../shared/upstream-specs: with ANYTOKEN_REQUIRE=upstream-specs a skip here fails
+pytestmark = pytest.mark.upstream_specs
+
 UPSTREAM = upstream_spec_path("clerk-bapi-2026-05-12.yml")
 pytest.importorskip("yaml")
 pytest.importorskip("openapi_schema_validator")

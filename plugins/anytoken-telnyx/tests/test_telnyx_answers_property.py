@@ -6,9 +6,14 @@ and served by the sandbox on 127.0.0.1 through the real parsing path. Skipped wh
 
 from __future__ import annotations
 
+import pytest
+
 from anytoken.devkit.sandbox import Sandbox
 from anytoken.devkit.spec_fuzz import check_spec_answers
 from anytoken.devkit.spec_testing import load_spec, upstream_spec_path
+
+#: reads ../shared/upstream-specs: with ANYTOKEN_REQUIRE=upstream-specs a skip here fails
+pytestmark = pytest.mark.upstream_specs
 
 
 def test_spec_valid_answers_end_in_a_token_or_a_typed_error(anytoken_sandbox: Sandbox) -> None:

@@ -32,6 +32,9 @@ from anytoken.devkit.spec_testing import (
 )
 from anytoken.errors import AnytokenError
 
+#: reads ../shared/upstream-specs: with ANYTOKEN_REQUIRE=upstream-specs a skip here fails
+pytestmark = pytest.mark.upstream_specs
+
 UPSTREAM = upstream_spec_path("telnyx-sdk-client-credentials.yml")
 OWN = own_spec_path("telnyx.yaml")
 BASE_PATH = "/telnyx/v2"

@@ -20,6 +20,9 @@ from anytoken.devkit.sandbox import Sandbox
 from anytoken.devkit.spec_testing import Exchange, load_spec, match_operation, upstream_spec_path
 from anytoken.errors import InvalidParameterError
 
+#: reads ../shared/upstream-specs: with ANYTOKEN_REQUIRE=upstream-specs a skip here fails
+pytestmark = pytest.mark.upstream_specs
+
 UPSTREAM = upstream_spec_path("unleash-8.2.0-openapi.json")
 pytest.importorskip("openapi_schema_validator")
 
