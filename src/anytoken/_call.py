@@ -34,7 +34,11 @@ class CallOptions(NamedTuple):
     allow_persistent: bool = False
 
     def check(self) -> CallOptions:
-        """Raise InvalidParameterError for a bad ``timeout`` or ``retry``; return the options."""
+        """Raise InvalidParameterError for a bad ``timeout``, ``retry`` or flag; return the options."""
+        if self.force_refresh is not False and self.force_refresh is not True:
+            raise InvalidParameterError([("force_refresh", "must be True or False")])
+        if self.allow_persistent is not False and self.allow_persistent is not True:
+            raise InvalidParameterError([("allow_persistent", "must be True or False")])
         if self.timeout is not None:
             check_timeout(self.timeout)
         if self.retry is not None:

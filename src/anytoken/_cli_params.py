@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._call import CORE_KEYWORDS
 from .declarations import parse_json_text
 from .errors import InvalidParameterError
 
@@ -37,6 +38,18 @@ provider parameters:
 """
 
 _JSON_START = ("{", "[", '"')
+#: what a flag named like a core keyword of the call surface should be instead
+_CORE_FLAGS = {
+    "kind": "is an option of the command: use --kind KIND",
+    "base_url": "is an option of the command: use --base-url URL",
+    "timeout": "is an option of the command: use --timeout SECONDS",
+    "force_refresh": "is an option of `anytoken token`: use --force-refresh",
+    "allow_persistent": "is an option of `anytoken token`: use --allow-persistent",
+    "credentials": "credentials are never read from the command line (shell history and ps keep it): "
+    "set the provider's environment variable (anytoken providers lists them)",
+    "retry": "is not an option of the command: retries follow the default RetryPolicy",
+    "provider": "the provider is the command's first argument",
+}
 
 
 @attrs.frozen
@@ -102,6 +115,9 @@ def bind(given: dict[str, Given], kind: TokenKind, *, provider: str | None = Non
     out: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     for name, g in by_name.items():
+        if name in CORE_KEYWORDS:  # no provider parameter has such a name (Param refuses them)
+            problems.append((g.flag, _CORE_FLAGS.get(name, "is not a provider parameter: the command sets it itself")))
+            continue
         try:
             out[name] = _bind_one(g, kind.param(name), kind)
         except _Problem as exc:

@@ -121,7 +121,8 @@ def translate_exception(exc: Exception, request: TokenRequest | RevokeRequest) -
         exc.__suppress_context__ = True
         return Attempt(exc, sent=True)
     if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError | httpx.PoolTimeout):
-        return Attempt(ProviderUnavailableError(f"could not connect to {request.base_url} ({type(exc).__name__})", **where), sent=False)
+        shown = _origin(request.base_url)
+        return Attempt(ProviderUnavailableError(f"could not connect to {shown} ({type(exc).__name__})", **where), sent=False)
     if isinstance(exc, httpx.TimeoutException | TimeoutError | DeadlineReachedError):  # asyncio.TimeoutError is TimeoutError
         return Attempt(DeadlineExceededError("no answer within the timeout", **where), sent=True)
     if isinstance(exc, httpx.TransportError):
@@ -131,3 +132,11 @@ def translate_exception(exc: Exception, request: TokenRequest | RevokeRequest) -
     if isinstance(exc, httpx.HTTPError | httpx.InvalidURL | httpx.StreamError):
         return Attempt(ProviderError(f"HTTP error ({type(exc).__name__})", **where), sent=True)
     return None
+
+
+def _origin(url: str) -> str:
+    """``scheme://host:port`` of a base URL, for messages: its path or query may carry a key."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._call import CallOptions
 from ._credentials import client_credentials, resolve_credentials
-from .errors import MissingBaseURLError, UsageError
+from .errors import InvalidParameterError, MissingBaseURLError, UsageError, did_you_mean, scrub
 from .tokens import RevokeRequest, Token, TokenRequest
 
 if TYPE_CHECKING:
@@ -111,6 +111,30 @@ class RequestBuilder:
         self.credentials = {p: client_credentials(p, v) for p, v in (credentials or {}).items()}
         self.allow_insecure_http = allow_insecure_http
         self._memo: dict[Any, Prepared] = {}
+        if self.base_urls or self.credentials:
+            self._check_configuration()
+
+    def _check_configuration(self) -> None:
+        """``Client(credentials=, base_urls=)`` name installed providers, and the base URLs are usable: a typo
+        would otherwise fall back to the environment's credentials (maybe another tenant's) at call time."""
+        from ._http import check_base_url
+
+        installed = self.registry.names()
+        problems: list[tuple[str, str]] = []
+        for field, names in (("credentials", self.credentials), ("base_urls", self.base_urls)):
+            for name in names:
+                if name not in installed:
+                    hint = did_you_mean(str(name), installed) or " (anytoken providers lists the installed ones)"
+                    problems.append((f"Client({field}[{scrub(str(name)[:60])!r}])", f"no installed provider has this name.{hint}"))
+        if problems:
+            raise InvalidParameterError(problems)
+        for name, url in self.base_urls.items():
+            try:
+                check_base_url(url, provider=name, allow_insecure_http=self.allow_insecure_http)
+            except InvalidParameterError as exc:
+                problems += [(f"Client(base_urls[{name!r}])", why) for _, why in exc.problems]
+        if problems:
+            raise InvalidParameterError(problems)
 
     # -- mint requests -----------------------------------------------------------------------------
 

@@ -77,3 +77,11 @@ def test_cache_and_revocation_are_composed_not_mixed_in() -> None:
     with Client() as client:
         assert type(client._front).__name__ == "CachedMinting" and client._front.cache is client.cache
         assert type(client._revoker).__name__ == "Revoker"
+
+
+@pytest.mark.parametrize("flag", ["force_refresh", "allow_persistent"])
+def test_the_flags_must_be_booleans(flag: str) -> None:
+    with pytest.raises(InvalidParameterError, match=flag):
+        CallOptions(**{flag: "yes"}).check()
+    with Client() as client, pytest.raises(InvalidParameterError, match=flag):
+        client.get_token("anything", **{flag: 1})
