@@ -304,3 +304,30 @@ def test_a_stray_positional_value_is_not_echoed(capsys: pytest.CaptureFixture[st
     assert code == 2
     assert pasted not in out.err + out.out
     assert "argument 1" in out.err and "--name value" in out.err
+
+
+# -- flags named like the call's own keywords --------------------------------------------------------------
+
+CRED = "6a09cdc3-8948-47f0-aa62-74ac943d6c58"
+
+
+@pytest.mark.parametrize(
+    ("command", "flags", "says"),
+    [
+        ("create", ["--provider", "x"], "first argument"),
+        ("create", ["--base_url", "http://127.0.0.1:1"], "use --base-url"),
+        ("create", ["--credentials", "sekrit-key-123"], "never read from the command line"),
+        ("create", ["--retry", "3"], "RetryPolicy"),
+        ("token", ["--force_refresh", "true"], "use --force-refresh"),
+        ("token", ["--allow_persistent", "true"], "use --allow-persistent"),
+    ],
+)
+def test_a_flag_named_like_a_core_keyword_is_a_one_line_error(
+    sb: Sandbox, capsys: pytest.CaptureFixture[str], command: str, flags: list[str], says: str
+) -> None:
+    code = main([command, "telnyx", "--credential-id", CRED, *flags])
+    err = capsys.readouterr().err
+    line = one_line_usage_error(code, err)
+    assert flags[0] in line and says in line
+    assert "sekrit-key-123" not in err
+    assert wire(sb) == NOTHING

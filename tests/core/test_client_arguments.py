@@ -39,3 +39,24 @@ def test_a_closed_client_says_closed_without_claiming_the_call_was_a_mint(make_c
             call()
         assert "has been closed" in str(caught.value)
         assert "cannot mint" not in str(caught.value)
+
+
+@pytest.mark.parametrize("field", ["credentials", "base_urls"])
+def test_a_misspelt_provider_in_the_client_configuration_is_refused(field: str) -> None:
+    """A typo would otherwise fall back to the environment's credentials (perhaps another tenant's) at call time."""
+    value = "sk-tenant-b-123456" if field == "credentials" else "https://api.telnyx.com/v2"
+    with pytest.raises(errors.InvalidParameterError) as caught:
+        anytoken.Client(**{field: {"telnix": value}})  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"Invalid parameters: Client({field}['telnix']): no installed provider has this name. Did you mean 'telnyx'?"
+    )
+    assert "sk-tenant-b" not in str(caught.value)
+
+
+def test_an_unusable_configured_base_url_is_refused_at_construction() -> None:
+    with pytest.raises(errors.InvalidParameterError, match=r"Client\(base_urls\['telnyx'\]\): must be an http\(s\) URL") as caught:
+        anytoken.Client(base_urls={"telnyx": "ftp://files.example.com?key=SECRET"})
+    assert "SECRET" not in str(caught.value)
+    with pytest.raises(errors.InsecureTransportError):
+        anytoken.Client(base_urls={"telnyx": "http://api.example.com"})
+    anytoken.Client(base_urls={"telnyx": "http://127.0.0.1:9"}, credentials={"telnyx": "k"}).close()
