@@ -49,7 +49,7 @@ class TokenSource:
             )
         if kind_info.persistent and not allow_persistent:
             raise UsageError(
-                "minting a token of this kind creates a resource at the provider that lives until revoked: "
+                "minting a token of this kind can create a resource at the provider that lives until it is revoked or expires: "
                 "pass allow_persistent=True to let this auth object mint one, reuse it, and mint again when the API rejects it",
                 **where,
             )
