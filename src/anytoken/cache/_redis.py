@@ -27,7 +27,7 @@ import redis.asyncio
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from ._backend import NO_LEASE, AsyncLease, Lease, Ready
+from ._backend import NO_LEASE, AsyncLease, Lease, Ready, _NoLease
 from ._codec import EncryptionKey, decode, encode, make_fernet
 from ._policy import CachedToken
 
@@ -265,17 +265,27 @@ class RedisBackend:
                 return _RedisLease(self, name, owner), None
             if not wait:
                 return None, None
-            entry = self.get(key)
-            if not self._available():
-                return NO_LEASE, None
-            if ready(entry):
-                return None, entry
-            left = deadline - time.monotonic()
-            if left <= 0:
-                log.warning("anytoken cache: waited %gs for another process to mint a token; minting here", self.lock_wait)
-                return None, None
-            time.sleep(min(left, delay * random.uniform(0.5, 1.5)))
+            done, pause = self._after_miss(self.get(key), ready, deadline, delay)
+            if done is not None:
+                return done
+            time.sleep(pause)
             delay = min(delay * 1.5, 0.25)
+
+    def _after_miss(
+        self, entry: CachedToken | None, ready: Ready, deadline: float, delay: float
+    ) -> tuple[tuple[_NoLease | None, CachedToken | None] | None, float]:
+        """Another process holds the lock: what ``acquire`` / ``aacquire`` answer now, or how long to wait
+        before asking again. The store went down: mint here; the token is ready: take it; waited
+        ``lock_wait``: mint here (and say so)."""
+        if not self._available():
+            return (NO_LEASE, None), 0.0
+        if ready(entry):
+            return (None, entry), 0.0
+        left = deadline - time.monotonic()
+        if left <= 0:
+            log.warning("anytoken cache: waited %gs for another process to mint a token; minting here", self.lock_wait)
+            return (None, None), 0.0
+        return None, min(left, delay * random.uniform(0.5, 1.5))
 
     def find(self, value: str) -> list[str]:
         """Keys whose stored token has ``value`` (a SCAN over this prefix's tokens: for revocation, not hot paths)."""
@@ -354,16 +364,10 @@ class RedisBackend:
                 return _RedisLease(self, name, owner), None
             if not wait:
                 return None, None
-            entry = await self.aget(key)
-            if not self._available():
-                return NO_LEASE, None
-            if ready(entry):
-                return None, entry
-            left = deadline - time.monotonic()
-            if left <= 0:
-                log.warning("anytoken cache: waited %gs for another process to mint a token; minting here", self.lock_wait)
-                return None, None
-            await asyncio.sleep(min(left, delay * random.uniform(0.5, 1.5)))
+            done, pause = self._after_miss(await self.aget(key), ready, deadline, delay)
+            if done is not None:
+                return done
+            await asyncio.sleep(pause)
             delay = min(delay * 1.5, 0.25)
 
     async def aclose(self) -> None:
