@@ -14,6 +14,7 @@ beside it) read that memo, so a repeated call pays neither for validation nor fo
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -50,7 +51,7 @@ def freeze(value: Any) -> Any:
 def env_values(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[Any, ...]:
     """The current values of ``names``. For ``os.environ`` its underlying bytes dict is read directly:
     ``os.environ.get`` encodes and decodes on every call, which would be most of a cache hit's cost."""
-    if env is os.environ:
+    if env is os.environ and os.name == "posix":  # elsewhere _data's keys are not the encoded names
         raw = getattr(os.environ, "_data", None)
         if isinstance(raw, dict):
             return tuple(raw.get(os.fsencode(n)) for n in names)
@@ -72,22 +73,36 @@ def _idempotency_key() -> str:
     return os.urandom(16).hex()
 
 
-class Prepared:
-    """A memoised request: the template, what it read from the environment, and (once asked) its cache key."""
+def _detached(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``params`` sharing no list or dict with them: a ``json``/``object`` value is the caller's own
+    object, which the caller (or a plugin, in ``request.params``) may change after the call."""
+    return {k: copy.deepcopy(v) if isinstance(v, dict | list) else v for k, v in params.items()}
 
-    __slots__ = ("cache_key", "env_names", "env_vals", "request")
+
+class Prepared:
+    """A memoised request: the template, what it read from the environment, and (once asked) its cache key.
+
+    The template owns its parameters (nested values are copied in), and each :meth:`fresh` request gets
+    its own copy, so neither a caller changing a value it passed nor a plugin changing ``request.params``
+    reaches a later call."""
+
+    __slots__ = ("_nested", "cache_key", "env_names", "env_vals", "request")
 
     def __init__(self, request: TokenRequest, env_names: tuple[str, ...], env_vals: tuple[Any, ...]) -> None:
-        self.request = request
+        self._nested = any(isinstance(v, dict | list) for v in request.params.values())
+        self.request = self._copy(request) if self._nested else request
         self.env_names = env_names
         self.env_vals = env_vals
         self.cache_key: str | None = None  # filled by the cache front on the first get_token
 
     def fresh(self) -> TokenRequest:
         """A request of its own for one call: a new idempotency key and a copy of the parameters."""
-        r = self.request
+        return self._copy(self.request)
+
+    def _copy(self, r: TokenRequest) -> TokenRequest:
+        params = _detached(r.params) if self._nested else dict(r.params)
         return TokenRequest(
-            r.provider, r.kind, dict(r.params), r.credentials, r.base_url, r.http, r.info, r.kind_info, _idempotency_key(), r.environment
+            r.provider, r.kind, params, r.credentials, r.base_url, r.http, r.info, r.kind_info, _idempotency_key(), r.environment
         )
 
 
@@ -112,9 +127,9 @@ class RequestBuilder:
         self.allow_insecure_http = allow_insecure_http
         self._memo: dict[Any, Prepared] = {}
         if self.base_urls or self.credentials:
-            self._check_configuration()
+            self.check_configuration()
 
-    def _check_configuration(self) -> None:
+    def check_configuration(self) -> None:
         """``Client(credentials=, base_urls=)`` name installed providers, and the base URLs are usable: a typo
         would otherwise fall back to the environment's credentials (maybe another tenant's) at call time."""
         from ._http import check_base_url
@@ -129,8 +144,8 @@ class RequestBuilder:
         if problems:
             raise InvalidParameterError(problems)
         for name, url in self.base_urls.items():
-            try:
-                check_base_url(url, provider=name, allow_insecure_http=self.allow_insecure_http)
+            try:  # the shape only: plain http is decided per call (allow_insecure_http may be changed later)
+                check_base_url(url, provider=name, allow_insecure_http=True)
             except InvalidParameterError as exc:
                 problems += [(f"Client(base_urls[{name!r}])", why) for _, why in exc.problems]
         if problems:
@@ -186,7 +201,7 @@ class RequestBuilder:
         request = self.prepare(provider, options, params)
         names = _env_names(request)
         entry = Prepared(request, names, env_values(self.env, names))
-        if fast is not None and len(memo) < MEMO_SIZE:
+        if fast is not None and (fast in memo or len(memo) < MEMO_SIZE):  # a stale entry is replaced in place
             memo[fast] = entry
         return entry
 

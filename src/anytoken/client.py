@@ -121,8 +121,12 @@ class Client:
             from .audit import JsonLinesAuditor
 
             auditors.append(JsonLinesAuditor())
-        minter = Minter(self.registry, lambda: self.retry, auditors)
+        self._minter = minter = Minter(self.registry, lambda: self.retry, auditors)
         self._mint, self._amint = minter.mint, minter.amint
+        if type(self).mint is not Client.mint:  # a subclass's mint / amint sees every mint, as a caller's would
+            self._mint = lambda request, options: self.mint(request, timeout=options.timeout, retry=options.retry)
+        if type(self).amint is not Client.amint:
+            self._amint = lambda request, options: self.amint(request, timeout=options.timeout, retry=options.retry)
 
     def __repr__(self) -> str:
         return f"Client(timeout={self.timeout}, providers={sorted(self.base_urls) or 'defaults'})"
@@ -139,7 +143,12 @@ class Client:
 
     @base_urls.setter
     def base_urls(self, value: Mapping[str, str]) -> None:
-        self._builder.base_urls = dict(value)
+        before, self._builder.base_urls = self._builder.base_urls, dict(value)
+        try:
+            self._builder.check_configuration()  # changes made in place are checked when a call uses them
+        except Exception:
+            self._builder.base_urls = before
+            raise
 
     @property
     def allow_insecure_http(self) -> bool:
@@ -417,8 +426,8 @@ class Client:
 
     def mint(self, request: TokenRequest, *, timeout: float | None = None, retry: RetryPolicy | None = None) -> Token:
         """Run a prepared request through the plugin, with retries under the policy's deadline."""
-        return self._mint(request, CallOptions(timeout=timeout, retry=retry).check())
+        return self._minter.mint(request, CallOptions(timeout=timeout, retry=retry).check())
 
     async def amint(self, request: TokenRequest, *, timeout: float | None = None, retry: RetryPolicy | None = None) -> Token:
         """Async twin of :meth:`mint`; the deadline also bounds the attempt with ``asyncio.timeout``."""
-        return await self._amint(request, CallOptions(timeout=timeout, retry=retry).check())
+        return await self._minter.amint(request, CallOptions(timeout=timeout, retry=retry).check())

@@ -40,14 +40,15 @@ def test_the_module_functions_call_the_current_default_client(monkeypatch: pytes
     seen: list[tuple[Any, ...]] = []
 
     class Recording(Client):
-        def create_token(self, /, provider: str, **kwargs: Any) -> Any:  # type: ignore[override]
+        def create_token(self, /, provider: str, **kwargs: Any) -> Any:
             seen.append((provider, kwargs))
             return "minted"
 
     client = Recording()
     anytoken.set_default_client(client)
     try:
-        assert anytoken.create_token("p", kind="k", timeout=3, scope="s") == "minted"
+        minted: Any = anytoken.create_token("p", kind="k", timeout=3, scope="s")
+        assert minted == "minted"
     finally:
         anytoken.set_default_client(None)
         client.close()
@@ -81,7 +82,8 @@ def test_cache_and_revocation_are_composed_not_mixed_in() -> None:
 
 @pytest.mark.parametrize("flag", ["force_refresh", "allow_persistent"])
 def test_the_flags_must_be_booleans(flag: str) -> None:
+    bad: dict[str, Any] = {flag: "yes"}
     with pytest.raises(InvalidParameterError, match=flag):
-        CallOptions(**{flag: "yes"}).check()
+        CallOptions(**bad).check()
     with Client() as client, pytest.raises(InvalidParameterError, match=flag):
-        client.get_token("anything", **{flag: 1})
+        client.get_token("anything", **{**bad, flag: 1})
