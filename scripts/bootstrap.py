@@ -3,7 +3,7 @@
 
     python3.11 scripts/bootstrap.py demo     # venv + core + built-in plugins, then `anytoken demo`
     python3.11 scripts/bootstrap.py test     # + test tools and redis-server, then pytest
-    python3.11 scripts/bootstrap.py checks   # regenerate --check, ruff and mypy --strict
+    python3.11 scripts/bootstrap.py checks   # regenerate --check, ruff (lint, format) and mypy --strict
     python3.11 scripts/bootstrap.py ci       # test, then checks
 
 Standard library only. The virtual environment lives in ``.venv`` (``ANYTOKEN_VENV`` overrides); installs are
@@ -201,7 +201,7 @@ def cmd_ci(args: list[str]) -> int:
 
 
 def cmd_checks(args: list[str]) -> int:
-    """regenerate --check, ruff and mypy --strict (the dev environment must exist: `setup` or `test`)."""
+    """regenerate --check, ruff (lint and format) and mypy --strict (the dev environment must exist: `setup` or `test`)."""
     install(with_dev=True)
     code = 0
     plugin_src = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "plugins").glob("*/src"))
@@ -209,6 +209,7 @@ def cmd_checks(args: list[str]) -> int:
     checks: list[list[str | Path]] = [
         [PY, "scripts/regenerate.py", "--check"],
         [BIN / "ruff", "check", "src", "plugins", "scripts", "tests", "bench"],
+        [BIN / "ruff", "format", "--check", "src", "plugins", "scripts", "tests", "bench"],
         [BIN / "mypy", "--strict", "src", *plugin_src, *scripts],
     ]
     # test folders are checked one by one: each has its own conftest.py

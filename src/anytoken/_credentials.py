@@ -60,6 +60,7 @@ def _normalise(info: ProviderInfo, kind: TokenKind, value: Mapping[str, str] | s
         )
     return {k: v for k, v in value.items() if v}
 
+
 def client_credentials(provider: str, value: Mapping[str, str] | str) -> dict[str, str] | str:
     if isinstance(value, str):
         return value

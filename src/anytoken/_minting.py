@@ -101,7 +101,9 @@ class Minter:
         return translate(exc, request, self.registry)
 
     @staticmethod
-    def _decider(request: TokenRequest, policy: RetryPolicy, deadline: float | None) -> Callable[[Attempt, int], tuple[AnytokenError | None, float]]:
+    def _decider(
+        request: TokenRequest, policy: RetryPolicy, deadline: float | None
+    ) -> Callable[[Attempt, int], tuple[AnytokenError | None, float]]:
         kind = request.kind_info
         return lambda failure, attempt: give_up_or_wait(
             failure, attempt, policy, deadline, idempotent=kind.idempotent, persistent=request if kind.persistent else None
@@ -111,7 +113,9 @@ class Minter:
         if isinstance(result, Token):
             if result.provider != request.provider or result.kind != request.kind:
                 raise plugin_error(
-                    self.registry, request, f"returned a {result.provider}/{result.kind} token for a {request.provider}/{request.kind} request"
+                    self.registry,
+                    request,
+                    f"returned a {result.provider}/{result.kind} token for a {request.provider}/{request.kind} request",
                 )
             return result._mask_also(request.secrets())  # the typed raw answer never prints a credential
         if result is None:

@@ -54,7 +54,9 @@ class Revoker:
         self._default_retry = default_retry
         self._cache = cache
 
-    def _start(self, request: RevokeRequest, retry: RetryPolicy | None) -> tuple[Callable[[Exception], Attempt], Callable[[Attempt, int], tuple[AnytokenError | None, float]], float | None]:
+    def _start(
+        self, request: RevokeRequest, retry: RetryPolicy | None
+    ) -> tuple[Callable[[Exception], Attempt], Callable[[Attempt, int], tuple[AnytokenError | None, float]], float | None]:
         """The translation, the retry verdicts (revoking is idempotent: retried as the policy says) and the deadline."""
         policy = check_retry(retry) or self._default_retry()
         deadline = time.monotonic() + policy.deadline if policy.deadline is not None else None
@@ -66,7 +68,13 @@ class Revoker:
         )
 
     def revoke(
-        self, token: Token, *, credentials: Mapping[str, str] | str | None, base_url: str | None, timeout: float | None, retry: RetryPolicy | None
+        self,
+        token: Token,
+        *,
+        credentials: Mapping[str, str] | str | None,
+        base_url: str | None,
+        timeout: float | None,
+        retry: RetryPolicy | None,
     ) -> None:
         """Revoke ``token`` at its provider and drop every cached copy of it."""
         request = self._builder.prepare_revoke(token, credentials=credentials, base_url=base_url)
@@ -86,7 +94,13 @@ class Revoker:
         self._forget(token)
 
     async def arevoke(
-        self, token: Token, *, credentials: Mapping[str, str] | str | None, base_url: str | None, timeout: float | None, retry: RetryPolicy | None
+        self,
+        token: Token,
+        *,
+        credentials: Mapping[str, str] | str | None,
+        base_url: str | None,
+        timeout: float | None,
+        retry: RetryPolicy | None,
     ) -> None:
         """Async twin of :meth:`revoke`."""
         request = self._builder.prepare_revoke(token, credentials=credentials, base_url=base_url)

@@ -180,9 +180,7 @@ class Client:
             from .cache._front import CachedMinting
 
             with self._init_lock:
-                front = self._cached = self._cached or CachedMinting(
-                    self._builder, self.cache, self._mint, self._amint, lambda: self.retry
-                )
+                front = self._cached = self._cached or CachedMinting(self._builder, self.cache, self._mint, self._amint, lambda: self.retry)
         return front
 
     @property

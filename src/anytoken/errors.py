@@ -148,9 +148,7 @@ class UnknownProviderError(UsageError):
     name is never built from what the user typed: a typo would name a package anyone could publish.
     """
 
-    def __init__(
-        self, provider: str, available: Sequence[str], *, known: Mapping[str, str] | None = None, disabled: bool = False
-    ) -> None:
+    def __init__(self, provider: str, available: Sequence[str], *, known: Mapping[str, str] | None = None, disabled: bool = False) -> None:
         names = ", ".join(sorted(available)) or "none"
         safe = scrub(str(provider)[:60])
         not_installed = {k: v for k, v in (known or {}).items() if k not in available}

@@ -21,7 +21,9 @@ def _keywords(function: Any) -> tuple[str, ...]:
     return tuple(p.name for p in inspect.signature(function).parameters.values() if p.kind is p.KEYWORD_ONLY)
 
 
-@pytest.mark.parametrize(("name", "expected"), [("create_token", MINT), ("acreate_token", MINT), ("get_token", CACHED), ("aget_token", CACHED)])
+@pytest.mark.parametrize(
+    ("name", "expected"), [("create_token", MINT), ("acreate_token", MINT), ("get_token", CACHED), ("aget_token", CACHED)]
+)
 def test_the_client_methods_take_the_call_options_fields(name: str, expected: tuple[str, ...]) -> None:
     assert _keywords(getattr(Client, name)) == expected
     assert CallOptions._fields[: len(expected)] == expected  # the order the methods build CallOptions in

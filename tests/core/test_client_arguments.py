@@ -62,7 +62,9 @@ def test_an_unusable_configured_base_url_is_refused_at_construction() -> None:
         with pytest.raises(errors.InsecureTransportError):
             client.prepare("telnyx", params={"credential_id": "6a09cdc3-8948-47f0-aa62-74ac943d6c58"})
         client.allow_insecure_http = True
-        assert client.prepare("telnyx", params={"credential_id": "6a09cdc3-8948-47f0-aa62-74ac943d6c58"}).base_url == "http://api.example.com"
+        assert (
+            client.prepare("telnyx", params={"credential_id": "6a09cdc3-8948-47f0-aa62-74ac943d6c58"}).base_url == "http://api.example.com"
+        )
         with pytest.raises(errors.InvalidParameterError, match=r"Client\(base_urls\['telnix'\]\)"):
             client.base_urls = {"telnix": "https://x.example.com"}
         assert client.base_urls == {"telnyx": "http://api.example.com"}  # a refused assignment changes nothing

@@ -38,7 +38,11 @@ def test_every_third_party_import_of_the_devkit_is_declared() -> None:
                 names = [node.module]
             for name in names:
                 top = name.split(".")[0]
-                if top not in sys.stdlib_module_names and top not in ("anytoken", "anytoken_pytest", "ruamel"):  # ruamel: an optional fallback
+                if top not in sys.stdlib_module_names and top not in (
+                    "anytoken",
+                    "anytoken_pytest",
+                    "ruamel",
+                ):  # ruamel: an optional fallback
                     imported.setdefault(DISTRIBUTION.get(top, top).lower(), f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}")
     undeclared = {dist: where for dist, where in imported.items() if dist not in runtime | devkit}
     assert not undeclared, f"imported by the devkit but neither a dependency nor in the devkit extra: {undeclared}"

@@ -154,7 +154,9 @@ def test_generated_clients_import_no_anytoken_module() -> None:
                 else []
             )
             problems += [
-                f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}: {n}" for n in names if n.split(".")[0] == "anytoken" or n.startswith("anytoken.")
+                f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}: {n}"
+                for n in names
+                if n.split(".")[0] == "anytoken" or n.startswith("anytoken.")
             ]
     assert not problems, "\n".join(problems)
 

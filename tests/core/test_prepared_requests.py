@@ -125,7 +125,13 @@ def test_the_client_methods_fill_each_option_in_its_own_field() -> None:
 
         client._builder.prepared = spy  # type: ignore[method-assign]
         policy = anytoken.RetryPolicy(max_attempts=2)
-        given: dict[str, Any] = {"kind": "t", "credentials": "memo-key-999999", "base_url": "https://other.example.com", "timeout": 7.0, "retry": policy}
+        given: dict[str, Any] = {
+            "kind": "t",
+            "credentials": "memo-key-999999",
+            "base_url": "https://other.example.com",
+            "timeout": 7.0,
+            "retry": policy,
+        }
         client.create_token("memo", **given)
         client.get_token("memo", **given, force_refresh=True, allow_persistent=True)
     assert seen[0] == CallOptions(**given)

@@ -112,7 +112,9 @@ def test_required_areas_fail_instead_of_skipping(synthetic: Path) -> None:
     assert got["test_a_new_area"] == "SKIPPED"  # not required
     assert "ANYTOKEN_REQUIRE includes 'redis', but it is not available here: no redis-server here" in run.stdout
     assert "ANYTOKEN_REQUIRE includes redis, but this test of that area skipped: someone skipped by hand" in run.stdout
-    assert "ANYTOKEN_REQUIRE: redis (3 marked tests, 2 failed as unavailable), unleash (0 marked tests, 2 failed as unavailable)" in run.stdout
+    assert (
+        "ANYTOKEN_REQUIRE: redis (3 marked tests, 2 failed as unavailable), unleash (0 marked tests, 2 failed as unavailable)" in run.stdout
+    )
 
 
 def test_any_area_name_works_without_registration(synthetic: Path) -> None:

@@ -479,8 +479,7 @@ def _waited_too_long(wait: float | None, max_wait: float) -> Exception:
 
     how = f"the call's deadline ({wait:g}s)" if wait is not None else f"TokenCache(max_wait={max_wait:g})"
     return DeadlineExceededError(
-        f"another caller's mint of the same token did not finish within {how}; try again, or give the minting "
-        "call a RetryPolicy deadline"
+        f"another caller's mint of the same token did not finish within {how}; try again, or give the minting call a RetryPolicy deadline"
     )
 
 

@@ -133,7 +133,9 @@ def _load_with_ruamel(text: str, source: str) -> Any:
     try:
         ruamel: Any = importlib.import_module("ruamel.yaml")
     except ImportError:
-        raise SpecError(f"{source}: reading YAML needs PyYAML, which is not installed: pip install 'anytoken[devkit]' (or give a JSON spec)") from None
+        raise SpecError(
+            f"{source}: reading YAML needs PyYAML, which is not installed: pip install 'anytoken[devkit]' (or give a JSON spec)"
+        ) from None
     try:
         return as_json(ruamel.YAML(typ="safe", pure=True).load(text))
     except Exception as exc:  # ruamel's error classes are many
