@@ -32,6 +32,7 @@ def _file_client() -> tuple[Client, FileBackend]:
     from .client import Client
 
     backend = FileBackend()
+    backend.fernet()  # a key file others can read, or none that can be made, is the user's to fix: said here, in one line
     return Client(cache=TokenCache(backend)), backend
 
 
@@ -113,6 +114,10 @@ def _cache(argv: list[str], parser_class: type[argparse.ArgumentParser]) -> int:
         return 0
     if args.action == "clear":
         removed = backend.clear(args.provider)
+        if args.provider and not removed:
+            from .api import default_client
+
+            default_client().registry.provider(args.provider)  # a name no plugin serves: UnknownProviderError (did you mean)
         what = f" of {args.provider}" if args.provider else ""
         print(f"removed {removed} cached token{'' if removed == 1 else 's'}{what}")
         return 0

@@ -68,6 +68,26 @@ def _env_names(request: TokenRequest) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _blame_source(exc: InvalidParameterError, derived: str | None, params: Mapping[str, Any], provider: str) -> InvalidParameterError:
+    """A base URL the declaration derived from a parameter (OAuth 2.0's ``issuer``, ``token_url``) is that
+    parameter's fault: the error names it instead of ``base_url``."""
+    if derived is None:
+        return exc
+    source = next(
+        (
+            name
+            for name, value in params.items()
+            if isinstance(value, str) and value.strip() and derived.startswith(value.strip().rstrip("/"))
+        ),
+        None,
+    )
+    if source is None:
+        return exc
+    return InvalidParameterError(
+        [(source if field == "base_url" else field, why) for field, why in exc.problems], provider=provider, kind=exc.kind
+    )
+
+
 def _idempotency_key() -> str:
     """128 random bits as 32 hex digits (uuid4's strength without importing uuid: ~2 ms at start-up)."""
     return os.urandom(16).hex()
@@ -161,7 +181,10 @@ class RequestBuilder:
         environment = str(clean[info.env_param]) if info.env_param and info.env_param in clean else None
         base_url = options.base_url
         derived = info.base_url_from(clean) if info.base_url_from is not None and base_url is None else None
-        url = self._checked_url(info, derived or self.base_url(info, base_url, environment))
+        try:
+            url = self._checked_url(info, derived or self.base_url(info, base_url, environment))
+        except InvalidParameterError as exc:
+            raise _blame_source(exc, derived, clean, info.name) from None
         from ._http_session import HttpSession
 
         return TokenRequest(

@@ -250,3 +250,22 @@ def test_the_cli_cache_libraries_are_loaded_only_when_used() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
+
+
+def test_the_cache_directories_are_private_parents_included(tmp_path: Path, sb: Sandbox) -> None:
+    """Under a permissive umask the directories the cache creates are all 0700, and a cache directory of ours
+    left open to others is closed (its files are encrypted anyway: this keeps even their names private)."""
+    old = os.umask(0)
+    try:
+        nested = {"directory": tmp_path / "a" / "b" / "cache", "config_dir": tmp_path / "c" / "d" / "config"}
+        with _client(sb, _backend(nested)) as client:
+            client.get_token("quadrata")
+        for path in (tmp_path / "a", tmp_path / "a" / "b", nested["directory"], tmp_path / "c", tmp_path / "c" / "d", nested["config_dir"]):
+            assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
+        opened = tmp_path / "open"
+        opened.mkdir(mode=0o755)
+        with _client(sb, _backend({"directory": opened, "config_dir": nested["config_dir"]})) as client:
+            client.get_token("quadrata")
+        assert stat.S_IMODE(opened.stat().st_mode) == 0o700
+    finally:
+        os.umask(old)

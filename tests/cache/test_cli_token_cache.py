@@ -146,3 +146,21 @@ def test_a_provider_failure_is_exit_1_without_the_secret(sandbox: Sandbox, env: 
     doc = {"provider": "clerk", "kind": "m2m", "value": "mt_" + "ab" * 16, "id": "mt_" + "0" * 32}
     out = _run(env, "revoke", "-", stdin=json.dumps(doc))
     assert out.returncode == 1 and "not found" in out.stderr and doc["value"] not in out.stderr
+
+
+def test_a_key_file_others_can_read_stops_anytoken_token_in_one_line(sandbox: Sandbox, env: dict[str, str]) -> None:
+    """Not a warning and a mint that bypasses the cache: the user's file to fix, said as `cache list` says it."""
+    config = Path(env["ANYTOKEN_CONFIG_DIR"])
+    config.mkdir(mode=0o700)
+    (config / "token-cache.key").write_bytes(b"x" * 44)
+    (config / "token-cache.key").chmod(0o644)
+    done = _run(env, "token", "quadrata")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().count("\n") == 0 and "readable by other users (mode 644): chmod 600" in done.stderr
+    assert sandbox.requests("quadrata", "createAccessToken") == 0
+
+
+def test_clearing_the_tokens_of_an_unknown_provider_says_so(env: dict[str, str]) -> None:
+    done = _run(env, "cache", "clear", "quadratta")
+    assert done.returncode == 2 and "Did you mean 'quadrata'?" in done.stderr and "Traceback" not in done.stderr
+    assert "removed 0 cached tokens of quadrata" in _run(env, "cache", "clear", "quadrata").stdout

@@ -97,3 +97,12 @@ def test_api_from_another_thread_while_serving(sb: Sandbox) -> None:
 def test_jwks_endpoint(sb: Sandbox) -> None:
     keys = httpx.get(f"{sb.url}/_sandbox/jwks").json()["keys"]
     assert keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256"
+
+
+def test_control_requests_are_never_counted(sb: Sandbox) -> None:
+    sb.reset()
+    assert httpx.post(f"{sb.base_url('fake')}/tokens", json={}, headers=auth()).status_code == 201
+    for _ in range(3):
+        assert httpx.get(f"{sb.url}/_sandbox/stats").json()["total"] == 1
+    httpx.get(f"{sb.url}/_sandbox")
+    assert sb.stats()["total"] == 1 and sb.stats()["unmatched"] == 0

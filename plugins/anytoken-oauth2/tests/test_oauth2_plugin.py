@@ -398,3 +398,17 @@ def test_revoke_without_an_endpoint_is_a_typed_error(sb: Sandbox) -> None:
         with pytest.raises(NotRevocableError) as caught:
             c.revoke_token(token)
     assert "revocation_endpoint" in str(caught.value)
+
+
+def test_entra_takes_its_documented_app_only_scope(sb: Sandbox) -> None:
+    env = {"AZURE_TENANT_ID": "contoso.onmicrosoft.com", "AZURE_CLIENT_ID": CLIENT_ID, "AZURE_CLIENT_SECRET": CLIENT_SECRET}
+    with anytoken.Client(env={**env, "AZURE_AUTHORITY_HOST": sb.base_url("entra")}) as c:
+        token = c.create_token("entra", scope="https://graph.microsoft.com/.default")  # docs/oauth2.md's example
+    assert token.metadata["scope"] == ["https://graph.microsoft.com/.default"]
+
+
+@pytest.mark.parametrize(("field", "value"), [("issuer", "not a url"), ("token_url", "ftp://auth.example.com/token")])
+def test_a_bad_issuer_or_token_url_is_named_in_the_error(client: anytoken.Client, field: str, value: str) -> None:
+    with pytest.raises(anytoken.errors.InvalidParameterError) as caught:
+        client.create_token("oauth2", credentials=CREDS, **{field: value})
+    assert caught.value.fields == (field,) and "http(s) URL" in str(caught.value)

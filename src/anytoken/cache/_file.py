@@ -99,6 +99,7 @@ class FileBackend:
         self._given_key = encryption_key
         self._fernet: MultiFernet | None = make_fernet(encryption_key) if encryption_key is not None else None
         self.key_source = "argument" if encryption_key is not None else None
+        self._dir_ready = False
 
     def __repr__(self) -> str:
         return f"FileBackend({str(self.directory)!r}, key={self.key_source or 'not loaded'})"
@@ -106,10 +107,15 @@ class FileBackend:
     # -- files and keys -----------------------------------------------------------------------------
 
     def _dir(self) -> Path:
+        if self._dir_ready:
+            return self.directory
+        from ._filekey import private_dir
+
         try:
-            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_dir(self.directory)
         except OSError as exc:
             raise UsageError(f"cannot create the token cache directory {self.directory} ({exc.strerror}); set ANYTOKEN_CACHE_DIR") from None
+        self._dir_ready = True
         return self.directory
 
     def _path(self, key: str) -> Path:

@@ -8,6 +8,7 @@ readable by others is refused (one line saying to ``chmod 600`` it), never silen
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import stat
@@ -65,11 +66,24 @@ def _from_keyring() -> bytes | None:
         return None
 
 
+def private_dir(path: Path) -> Path:
+    """Create ``path`` and each missing parent as 0700 (``mkdir(parents=True)`` gives the parents the umask's
+    mode); an existing ``path`` of ours that others may enter or read is closed to 0700."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for p in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            p.mkdir(mode=0o700)
+    info = path.stat()
+    if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == getattr(os, "getuid", lambda: -1)():
+        os.chmod(path, 0o700)
+    return path
+
+
 def _create_key_file(path: Path) -> bytes:
     from cryptography.fernet import Fernet
 
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(path.parent)
     except OSError as exc:
         raise UsageError(f"cannot create {path.parent} for the token cache key ({exc.strerror}); set ANYTOKEN_CONFIG_DIR") from None
     key = Fernet.generate_key()

@@ -36,7 +36,7 @@ def check_cacheable(request: TokenRequest, *, allow_persistent: bool = False) ->
         )
     if kind.persistent and not allow_persistent:
         raise UsageError(
-            f"minting a {request.provider}/{request.kind} token can create a resource at the provider that lives until it is revoked or expires, "
+            f"minting {request.provider}/{request.kind} tokens can create a resource at the provider that lives until it is revoked or expires, "
             "so get_token does not cache it by default: use create_token to mint one, or pass allow_persistent=True "
             "to reuse one cached token",
             provider=request.provider,

@@ -48,7 +48,7 @@ CLIENT_SECRET = "sandbox-secret:with+reserved/chars%and=more-0123456789"
 PUBLIC_CLIENT_ID = "anytoken-sandbox-public"
 SUBJECT_TOKEN = "sandbox-subject-token-6f1c2a9e4b7d"
 REFRESH_TOKEN = "sandbox-refresh-token-3b8e1d5a7c9f"
-SCOPES = ("api:read", "api:write", "openid")
+SCOPES = ("api:read", "api:write", "openid", "https://graph.microsoft.com/.default")  # the last: Entra's app-only scope (docs/oauth2.md)
 RESOURCES = ("https://api.example.test",)
 TOKEN_LIFETIME = 3600
 ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"

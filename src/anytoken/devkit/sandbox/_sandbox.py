@@ -289,14 +289,14 @@ class Sandbox:
 
     # -- request handling ---------------------------------------------------------------------------
     async def _app(self, raw: RawRequest) -> SandboxResponse | StreamReply:
-        self._total += 1
         target = raw.target
         path, _, qs = target.partition("?")
         if path.startswith(CONTROL_PREFIX) and (len(path) == len(CONTROL_PREFIX) or path[len(CONTROL_PREFIX)] == "/"):
-            reply = control(self, raw.method, path, raw.body)
+            reply = control(self, raw.method, path, raw.body)  # never counted, never faulted
             if self.log_requests:
                 self._log(raw, reply.status, None)
             return reply
+        self._total += 1
         match = self._router.match(raw.method, path)
         if match is None or isinstance(match, list):
             self._unmatched += 1
