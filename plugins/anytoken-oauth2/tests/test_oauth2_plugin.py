@@ -409,6 +409,7 @@ def test_entra_takes_its_documented_app_only_scope(sb: Sandbox) -> None:
 
 @pytest.mark.parametrize(("field", "value"), [("issuer", "not a url"), ("token_url", "ftp://auth.example.com/token")])
 def test_a_bad_issuer_or_token_url_is_named_in_the_error(client: anytoken.Client, field: str, value: str) -> None:
+    where: dict[str, Any] = {field: value}
     with pytest.raises(anytoken.errors.InvalidParameterError) as caught:
-        client.create_token("oauth2", credentials=CREDS, **{field: value})
+        client.create_token("oauth2", credentials=CREDS, **where)
     assert caught.value.fields == (field,) and "http(s) URL" in str(caught.value)
