@@ -110,7 +110,7 @@ def translate_exception(exc: Exception, request: TokenRequest | RevokeRequest) -
     """
     import httpx
 
-    from ._http import DeadlineReachedError, ResponseTooLargeError
+    from ._http import DeadlineReachedError, ResponseTooLargeError, shown_url
 
     where: dict[str, Any] = {"provider": request.provider, "kind": request.kind}
     if isinstance(exc, AnytokenError):
@@ -121,7 +121,7 @@ def translate_exception(exc: Exception, request: TokenRequest | RevokeRequest) -
         exc.__suppress_context__ = True
         return Attempt(exc, sent=True)
     if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError | httpx.PoolTimeout):
-        shown = _origin(request.base_url)
+        shown = shown_url(request.base_url, path=False)  # its path or query may carry a key
         return Attempt(ProviderUnavailableError(f"could not connect to {shown} ({type(exc).__name__})", **where), sent=False)
     if isinstance(exc, httpx.TimeoutException | TimeoutError | DeadlineReachedError):  # asyncio.TimeoutError is TimeoutError
         return Attempt(DeadlineExceededError("no answer within the timeout", **where), sent=True)
@@ -132,11 +132,3 @@ def translate_exception(exc: Exception, request: TokenRequest | RevokeRequest) -
     if isinstance(exc, httpx.HTTPError | httpx.InvalidURL | httpx.StreamError):
         return Attempt(ProviderError(f"HTTP error ({type(exc).__name__})", **where), sent=True)
     return None
-
-
-def _origin(url: str) -> str:
-    """``scheme://host:port`` of a base URL, for messages: its path or query may carry a key."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"

@@ -83,7 +83,7 @@ def _check_base_url(url: str, *, provider: str, allow_insecure_http: bool) -> st
     except ValueError:
         parts, host = None, None
     if parts is None or parts.scheme not in {"http", "https"} or not host:
-        raise InvalidParameterError([("base_url", f"must be an http(s) URL, got {_shown_url(url)!r}")], provider=provider)
+        raise InvalidParameterError([("base_url", f"must be an http(s) URL, got {shown_url(url)!r}")], provider=provider)
     if parts.username or parts.password:
         raise InvalidParameterError([("base_url", "must not embed credentials")], provider=provider)
     if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(host):
@@ -95,17 +95,20 @@ def _check_base_url(url: str, *, provider: str, allow_insecure_http: bool) -> st
     return url
 
 
-def _shown_url(url: str) -> str:
-    """``url`` for an error message: the scheme (what a typo such as ``htps://`` gets wrong), host and path;
-    never the userinfo (``user:password@``) nor the query or fragment (they may carry a key)."""
+def shown_url(url: str, *, path: bool = True) -> str:
+    """``url`` for an error message: the scheme (what a typo such as ``htps://`` gets wrong), host and path
+    (not with ``path=False``: a checked base URL's path may carry a key too); never the userinfo
+    (``user:password@``) nor the query or fragment (they may carry a key)."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         rest = url
     end = min([i for i in (rest.find(c) for c in "/?#") if i >= 0] or [len(rest)])
     host = rest[:end].rpartition("@")[2]
-    path, cut, _ = rest[end:].partition("?")
-    path, cut2, _ = path.partition("#")
-    shown = (f"{scheme}://" if sep else "") + host + path + ("?..." if cut or cut2 else "")
+    if not path:
+        return (f"{scheme}://" if sep else "") + host
+    where, cut, _ = rest[end:].partition("?")
+    where, cut2, _ = where.partition("#")
+    shown = (f"{scheme}://" if sep else "") + host + where + ("?..." if cut or cut2 else "")
     return shown if len(shown) <= 80 else shown[:77] + "..."
 
 

@@ -73,14 +73,7 @@ def _blame_source(exc: InvalidParameterError, derived: str | None, params: Mappi
     parameter's fault: the error names it instead of ``base_url``."""
     if derived is None:
         return exc
-    source = next(
-        (
-            name
-            for name, value in params.items()
-            if isinstance(value, str) and value.strip() and derived.startswith(value.strip().rstrip("/"))
-        ),
-        None,
-    )
+    source = next((name for name, value in params.items() if value == derived), None)  # the parameter it was read from
     if source is None:
         return exc
     return InvalidParameterError(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -97,10 +98,12 @@ class Client:
         self.retry = check_retry(retry) or RetryPolicy()
         env_map: Mapping[str, str] = os.environ if env is None else env
         self.registry = registry or registry_for(env_map, choices=plugins)
+        # the collaborators reach back through a weak reference: no cycle keeps a dropped Client alive
+        me = weakref.ref(self)
         self._builder = RequestBuilder(
             registry=self.registry,
             env=env_map,
-            pools=lambda: self.pools,
+            pools=lambda: _alive(me).pools,
             base_urls=base_urls,
             credentials=credentials,
             allow_insecure_http=(
@@ -114,19 +117,19 @@ class Client:
         self._closed = False
         self._cache: TokenCache | None = cache
         self._cached: CachedMinting | None = None
-        self._revoker = Revoker(self._builder, lambda: self.retry, lambda: self._cache)
+        self._revoker = Revoker(self._builder, lambda: _alive(me).retry, lambda: _alive(me)._cache)
         self._init_lock = threading.RLock()
         auditors: list[Any] = []
         if audit_log or (audit_log is None and _truthy(env_map.get("ANYTOKEN_AUDIT_LOG"))):
             from .audit import JsonLinesAuditor
 
             auditors.append(JsonLinesAuditor())
-        self._minter = minter = Minter(self.registry, lambda: self.retry, auditors)
+        self._minter = minter = Minter(self.registry, lambda: _alive(me).retry, auditors)
         self._mint, self._amint = minter.mint, minter.amint
         if type(self).mint is not Client.mint:  # a subclass's mint / amint sees every mint, as a caller's would
-            self._mint = lambda request, options: self.mint(request, timeout=options.timeout, retry=options.retry)
+            self._mint = lambda request, options: _alive(me).mint(request, timeout=options.timeout, retry=options.retry)
         if type(self).amint is not Client.amint:
-            self._amint = lambda request, options: self.amint(request, timeout=options.timeout, retry=options.retry)
+            self._amint = lambda request, options: _alive(me).amint(request, timeout=options.timeout, retry=options.retry)
 
     def __repr__(self) -> str:
         return f"Client(timeout={self.timeout}, providers={sorted(self.base_urls) or 'defaults'})"
@@ -180,7 +183,10 @@ class Client:
             from .cache._front import CachedMinting
 
             with self._init_lock:
-                front = self._cached = self._cached or CachedMinting(self._builder, self.cache, self._mint, self._amint, lambda: self.retry)
+                me = weakref.ref(self)
+                front = self._cached = self._cached or CachedMinting(
+                    self._builder, self.cache, self._mint, self._amint, lambda: _alive(me).retry
+                )
         return front
 
     @property
@@ -429,3 +435,13 @@ class Client:
     async def amint(self, request: TokenRequest, *, timeout: float | None = None, retry: RetryPolicy | None = None) -> Token:
         """Async twin of :meth:`mint`; the deadline also bounds the attempt with ``asyncio.timeout``."""
         return await self._minter.amint(request, CallOptions(timeout=timeout, retry=retry).check())
+
+
+def _alive(ref: weakref.ref[Client]) -> Client:
+    """The Client behind a collaborator's weak reference (a collaborator runs only inside a call on it)."""
+    client = ref()
+    if client is None:  # pragma: no cover - nothing calls a collaborator of a Client that is gone
+        from .errors import ClientClosedError
+
+        raise ClientClosedError()
+    return client

@@ -89,3 +89,21 @@ def test_the_flags_must_be_booleans(flag: str) -> None:
         CallOptions(**bad).check()
     with Client() as client, pytest.raises(InvalidParameterError, match=flag):
         client.get_token("anything", **{**bad, flag: 1})
+
+
+def test_a_dropped_client_is_freed_at_once_not_kept_by_its_collaborators() -> None:
+    """The builder, minter, cache front and revoker reach the Client weakly: no reference cycle keeps it alive."""
+    import gc
+    import weakref
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        client = Client(env={})
+        assert client._front is not None  # build the cache front too
+        ref = weakref.ref(client)
+        del client
+        assert ref() is None
+    finally:
+        if enabled:
+            gc.enable()

@@ -68,3 +68,16 @@ def test_an_unusable_configured_base_url_is_refused_at_construction() -> None:
         with pytest.raises(errors.InvalidParameterError, match=r"Client\(base_urls\['telnix'\]\)"):
             client.base_urls = {"telnix": "https://x.example.com"}
         assert client.base_urls == {"telnyx": "http://api.example.com"}  # a refused assignment changes nothing
+
+
+def test_a_connection_error_shows_only_the_origin_of_the_base_url() -> None:
+    """On a real refused socket: the base URL's path or query may carry a key, so the error shows neither."""
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v2/PATHSECRET?key=QUERYSECRET"
+    with anytoken.Client(retry=anytoken.RetryPolicy(max_attempts=1)) as client, pytest.raises(errors.ProviderUnavailableError) as caught:
+        client.create_token("telnyx", credentials="k-123456", base_url=url, credential_id="6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+    assert str(caught.value) == f"telnyx/credential: could not connect to http://127.0.0.1:{port} (ConnectError)"
